@@ -113,6 +113,7 @@ class Period:
     ended_at: datetime | None = None
     desk_id: int | None = None
     staff: str | None = None
+    service_id: int | None = None  # the ticket's dienst during this period (a transfer changes it)
 
     @property
     def is_open(self) -> bool:
@@ -181,11 +182,13 @@ class Ticket:
         if current is not None:
             current.ended_at = now
         if kind is not None:
-            self.periods.append(Period(kind=kind, started_at=now, desk_id=desk_id, staff=staff))
+            self.periods.append(
+                Period(kind=kind, started_at=now, desk_id=desk_id, staff=staff, service_id=self.service_id)
+            )
 
     def start_waiting(self, now: datetime) -> None:
         self.queued_at = now
-        self.periods.append(Period(kind=PeriodKind.WAITING, started_at=now))
+        self.periods.append(Period(kind=PeriodKind.WAITING, started_at=now, service_id=self.service_id))
 
     def call(self, desk_id: int, staff: str | None, now: datetime) -> None:
         self._require("call", TicketState.WAITING)

@@ -41,8 +41,12 @@ class QueueTransaction(Protocol):
         ...
 
     def claim_candidates(self, desk: Desk, business_day: date) -> list[Ticket]:
-        """Waiting tickets this desk could call, locked for this transaction; tickets another
-        desk has locked are skipped (PostgreSQL SKIP LOCKED; SQLite holds the write lock)."""
+        """Waiting tickets this desk could call (not locked: the rule picks one, then locks it)."""
+        ...
+
+    def lock_waiting(self, ticket_id: int) -> Ticket | None:
+        """Lock the ticket for this transaction if it still waits; None when another desk has
+        it (PostgreSQL SKIP LOCKED; on SQLite the transaction already holds the write lock)."""
         ...
 
     def recent_calls(self, location_id: int, business_day: date, limit: int = 20) -> list[RecentCall]: ...

@@ -223,9 +223,15 @@ class QueueService:
             day = business_date(now, location)
             candidates = tx.claim_candidates(desk, day)
             recent = tx.recent_calls(location.id, day)
-            pick = select_next(candidates, desk, location, recent, now)
-            if pick is None:
-                raise NothingWaiting(f"Niemand wacht voor {desk.name}", desk=desk.name)
+            while True:
+                choice = select_next(candidates, desk, location, recent, now)
+                if choice is None:
+                    raise NothingWaiting(f"Niemand wacht voor {desk.name}", desk=desk.name)
+                assert choice.id is not None
+                pick = tx.lock_waiting(choice.id)
+                if pick is not None:
+                    break
+                candidates.remove(choice)  # another desk took it a moment ago: choose again
             pick.call(desk.id, desk.staff, now)
             tx.save_ticket(pick)
             tx.record(self._called(pick, desk, now))
@@ -236,9 +242,11 @@ class QueueService:
         now = self._clock.now()
         with self._store.transaction() as tx:
             desk, _ = self._desk_ready(tx, desk_id)
-            ticket = tx.ticket(ticket_id)
-            if ticket.state is not TicketState.WAITING:
-                raise InvalidTransition(f"{ticket.number} wacht niet (meer)", ticket=ticket.number)
+            found = tx.lock_waiting(ticket_id)
+            if found is None:
+                number = tx.ticket(ticket_id).number
+                raise InvalidTransition(f"{number} wacht niet (meer)", ticket=number)
+            ticket = found
             if not callable_by(ticket, desk) and ticket.target_desk_id not in (None, desk.id):
                 raise InvalidTransition(f"{ticket.number} is voor een andere balie", ticket=ticket.number)
             ticket.call(desk.id, desk.staff, now)

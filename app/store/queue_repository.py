@@ -1,0 +1,421 @@
+"""The queue's repository: SQL behind the core's QueueTransaction port."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from app.core.errors import DatabaseUnavailable, NotFound
+from app.core.events import Event
+from app.core.queue.model import (
+    Desk,
+    IssueChannel,
+    Location,
+    Outcome,
+    Period,
+    PeriodKind,
+    Priority,
+    Service,
+    Ticket,
+    TicketState,
+)
+from app.core.queue.ports import ServiceTime
+from app.core.queue.rules import RecentCall
+from app.store.schema import (
+    changes,
+    desk_services,
+    desks,
+    locations,
+    number_counters,
+    services,
+    ticket_periods,
+    tickets,
+    to_db,
+    utc,
+)
+
+NOTIFY_CHANNEL = "loket_changes"
+
+
+def _location(row: Any) -> Location:
+    hours, minutes = (int(part) for part in row.reset_time.split(":"))
+    return Location(
+        id=row.id,
+        name=row.name,
+        timezone=row.timezone,
+        reset_time=time(hours, minutes),
+        max_recalls=row.max_recalls,
+        normal_per_priority=row.normal_per_priority,
+        ageing_minutes=row.ageing_minutes,
+    )
+
+
+def _service(row: Any) -> Service:
+    return Service(
+        id=row.id,
+        location_id=row.location_id,
+        code=row.code,
+        name_nl=row.name_nl,
+        name_en=row.name_en,
+        prefix=row.prefix,
+        is_open=bool(row.is_open),
+        target_wait_minutes=row.target_wait_minutes,
+        product_uri=row.product_uri,
+        default_service_minutes=row.default_service_minutes,
+        sort_order=row.sort_order,
+    )
+
+
+class SqlQueueTransaction:
+    """One open transaction; implements app.core.queue.ports.QueueTransaction."""
+
+    def __init__(self, conn: Connection, *, writable: bool) -> None:
+        self._conn = conn
+        self._writable = writable
+        self._postgres = conn.dialect.name == "postgresql"
+
+    # --- configuration -------------------------------------------------------------------
+
+    def location(self, location_id: int) -> Location:
+        row = self._conn.execute(select(locations).where(locations.c.id == location_id)).first()
+        if row is None:
+            raise NotFound(f"Vestiging {location_id} bestaat niet", location=location_id)
+        return _location(row)
+
+    def location_by_name(self, name: str) -> Location:
+        row = self._conn.execute(select(locations).where(locations.c.name == name)).first()
+        if row is None:
+            raise NotFound(f"Vestiging '{name}' bestaat niet", location=name)
+        return _location(row)
+
+    def services(self, location_id: int) -> list[Service]:
+        rows = self._conn.execute(
+            select(services).where(services.c.location_id == location_id).order_by(services.c.sort_order, services.c.id)
+        )
+        return [_service(r) for r in rows]
+
+    def service(self, service_id: int) -> Service:
+        row = self._conn.execute(select(services).where(services.c.id == service_id)).first()
+        if row is None:
+            raise NotFound(f"Dienst {service_id} bestaat niet", service=service_id)
+        return _service(row)
+
+    def _desk_services(self, desk_ids: Sequence[int]) -> dict[int, tuple[int, ...]]:
+        rows = self._conn.execute(
+            select(desk_services.c.desk_id, desk_services.c.service_id)
+            .where(desk_services.c.desk_id.in_(desk_ids))
+            .order_by(desk_services.c.desk_id, desk_services.c.rank)
+        )
+        result: dict[int, list[int]] = {d: [] for d in desk_ids}
+        for row in rows:
+            result[row.desk_id].append(row.service_id)
+        return {d: tuple(s) for d, s in result.items()}
+
+    def desks(self, location_id: int) -> list[Desk]:
+        rows = list(self._conn.execute(select(desks).where(desks.c.location_id == location_id).order_by(desks.c.id)))
+        served = self._desk_services([r.id for r in rows])
+        return [Desk(r.id, r.location_id, r.name, served[r.id], bool(r.is_open), r.staff) for r in rows]
+
+    def desk(self, desk_id: int) -> Desk:
+        query = select(desks).where(desks.c.id == desk_id)
+        if self._writable and self._postgres:
+            query = query.with_for_update()  # one operation per desk at a time (double clicks)
+        row = self._conn.execute(query).first()
+        if row is None:
+            raise NotFound(f"Balie {desk_id} bestaat niet", desk=desk_id)
+        return Desk(
+            row.id, row.location_id, row.name, self._desk_services([row.id])[row.id], bool(row.is_open), row.staff
+        )
+
+    def desk_by_name(self, location_id: int, name: str) -> Desk:
+        row = self._conn.execute(
+            select(desks.c.id).where(and_(desks.c.location_id == location_id, desks.c.name == name))
+        ).first()
+        if row is None:
+            raise NotFound(f"Balie '{name}' bestaat niet", desk=name)
+        return self.desk(row.id)
+
+    # --- tickets -------------------------------------------------------------------------
+
+    def _load(self, rows: Sequence[Any]) -> list[Ticket]:
+        if not rows:
+            return []
+        ids = [r.id for r in rows]
+        periods: dict[int, list[Period]] = {i: [] for i in ids}
+        for p in self._conn.execute(
+            select(ticket_periods).where(ticket_periods.c.ticket_id.in_(ids)).order_by(ticket_periods.c.seq)
+        ):
+            periods[p.ticket_id].append(
+                Period(PeriodKind(p.kind), utc(p.started_at), utc(p.ended_at), p.desk_id, p.staff, p.service_id)  # type: ignore[arg-type]
+            )
+        return [
+            Ticket(
+                id=r.id,
+                location_id=r.location_id,
+                service_id=r.service_id,
+                number=r.number,
+                sequence=r.sequence,
+                business_date=r.business_date,
+                issued_at=utc(r.issued_at),  # type: ignore[arg-type]
+                channel=IssueChannel(r.channel),
+                priority=Priority(r.priority),
+                state=TicketState(r.state),
+                queued_at=utc(r.queued_at),
+                front=bool(r.front),
+                target_desk_id=r.target_desk_id,
+                desk_id=r.desk_id,
+                staff=r.staff,
+                recall_count=r.recall_count,
+                outcome=Outcome(r.outcome) if r.outcome else None,
+                closed_at=utc(r.closed_at),
+                token=r.token,
+                estimated_wait=r.estimated_wait,
+                periods=periods[r.id],
+                version=len(periods[r.id]),
+            )
+            for r in rows
+        ]
+
+    def ticket(self, ticket_id: int) -> Ticket:
+        query = select(tickets).where(tickets.c.id == ticket_id)
+        if self._writable and self._postgres:
+            query = query.with_for_update()
+        found = self._load(list(self._conn.execute(query)))
+        if not found:
+            raise NotFound(f"Ticket {ticket_id} bestaat niet", ticket=ticket_id)
+        return found[0]
+
+    def ticket_at_desk(self, desk_id: int) -> Ticket | None:
+        at_desk = [s.value for s in TicketState if s.at_desk]
+        query = select(tickets).where(and_(tickets.c.desk_id == desk_id, tickets.c.state.in_(at_desk)))
+        found = self._load(list(self._conn.execute(query.order_by(tickets.c.id))))
+        return found[-1] if found else None
+
+    def tickets_at_desks(self, location_id: int) -> list[Ticket]:
+        at_desk = [s.value for s in TicketState if s.at_desk]
+        query = select(tickets).where(and_(tickets.c.location_id == location_id, tickets.c.state.in_(at_desk)))
+        return self._load(list(self._conn.execute(query.order_by(tickets.c.id))))
+
+    def waiting(self, location_id: int, business_day: date) -> list[Ticket]:
+        query = select(tickets).where(
+            and_(
+                tickets.c.location_id == location_id,
+                tickets.c.business_date == business_day,
+                tickets.c.state == TicketState.WAITING.value,
+            )
+        )
+        return self._load(list(self._conn.execute(query.order_by(tickets.c.id))))
+
+    def claim_candidates(self, desk: Desk, business_day: date) -> list[Ticket]:
+        query = select(tickets).where(
+            and_(
+                tickets.c.location_id == desk.location_id,
+                tickets.c.business_date == business_day,
+                tickets.c.state == TicketState.WAITING.value,
+                tickets.c.service_id.in_(desk.service_ids),
+                or_(tickets.c.target_desk_id.is_(None), tickets.c.target_desk_id == desk.id),
+            )
+        )
+        return self._load(list(self._conn.execute(query.order_by(tickets.c.id))))
+
+    def lock_waiting(self, ticket_id: int) -> Ticket | None:
+        """Lock the ticket if it still waits and no other desk holds it. On PostgreSQL a row
+        another transaction has locked is skipped (SKIP LOCKED); READ COMMITTED re-checks the
+        state on the newest row version. SQLite's BEGIN IMMEDIATE already serialises writers."""
+        query = select(tickets).where(and_(tickets.c.id == ticket_id, tickets.c.state == TicketState.WAITING.value))
+        if self._postgres:
+            query = query.with_for_update(skip_locked=True)
+        found = self._load(list(self._conn.execute(query)))
+        return found[0] if found else None
+
+    def tickets_of_day(self, location_id: int, business_day: date) -> list[Ticket]:
+        query = select(tickets).where(
+            and_(tickets.c.location_id == location_id, tickets.c.business_date == business_day)
+        )
+        return self._load(list(self._conn.execute(query.order_by(tickets.c.id))))
+
+    def recent_calls(self, location_id: int, business_day: date, limit: int = 20) -> list[RecentCall]:
+        query = (
+            select(ticket_periods.c.service_id, tickets.c.priority)
+            .join(tickets, tickets.c.id == ticket_periods.c.ticket_id)
+            .where(
+                and_(
+                    tickets.c.location_id == location_id,
+                    tickets.c.business_date == business_day,
+                    ticket_periods.c.kind == PeriodKind.CALLED.value,
+                )
+            )
+            .order_by(ticket_periods.c.started_at.desc(), ticket_periods.c.id.desc())
+            .limit(limit)
+        )
+        return [RecentCall(r.service_id, Priority(r.priority)) for r in self._conn.execute(query)]
+
+    def service_times(self, location_id: int, since: datetime) -> list[ServiceTime]:
+        """Service time per visit: from its first serving period to its last period at that
+        desk (serving and on hold together), for visits that have ended."""
+        query = (
+            select(
+                ticket_periods.c.ticket_id,
+                ticket_periods.c.service_id,
+                ticket_periods.c.desk_id,
+                func.min(ticket_periods.c.started_at).label("started"),
+                func.max(ticket_periods.c.ended_at).label("ended"),
+            )
+            .join(tickets, tickets.c.id == ticket_periods.c.ticket_id)
+            .where(
+                and_(
+                    tickets.c.location_id == location_id,
+                    ticket_periods.c.kind.in_([PeriodKind.SERVING.value, PeriodKind.ON_HOLD.value]),
+                    ticket_periods.c.started_at >= to_db(since),
+                    ticket_periods.c.ended_at.is_not(None),
+                )
+            )
+            .group_by(ticket_periods.c.ticket_id, ticket_periods.c.service_id, ticket_periods.c.desk_id)
+        )
+        result = []
+        for row in self._conn.execute(query):
+            started, ended = utc(row.started), utc(row.ended)
+            if isinstance(started, datetime) and isinstance(ended, datetime):
+                result.append(ServiceTime(row.service_id, row.desk_id, started, (ended - started).total_seconds() / 60))
+        return result
+
+    # --- writes --------------------------------------------------------------------------
+
+    def next_sequence(self, location_id: int, business_day: date, prefix: str) -> int:
+        dialect_insert = postgresql.insert if self._postgres else sqlite.insert
+        statement = dialect_insert(number_counters).values(
+            location_id=location_id, business_date=business_day, prefix=prefix, last_value=1
+        )
+        upsert = statement.on_conflict_do_update(
+            index_elements=["location_id", "business_date", "prefix"],
+            set_={"last_value": number_counters.c.last_value + 1},
+        ).returning(number_counters.c.last_value)
+        return int(self._conn.execute(upsert).scalar_one())
+
+    def _ticket_values(self, ticket: Ticket) -> dict[str, Any]:
+        return {
+            "location_id": ticket.location_id,
+            "service_id": ticket.service_id,
+            "number": ticket.number,
+            "sequence": ticket.sequence,
+            "business_date": ticket.business_date,
+            "issued_at": to_db(ticket.issued_at),
+            "channel": ticket.channel.value,
+            "priority": int(ticket.priority),
+            "state": ticket.state.value,
+            "queued_at": to_db(ticket.queued_at),
+            "front": ticket.front,
+            "target_desk_id": ticket.target_desk_id,
+            "desk_id": ticket.desk_id,
+            "staff": ticket.staff,
+            "recall_count": ticket.recall_count,
+            "outcome": ticket.outcome.value if ticket.outcome else None,
+            "closed_at": to_db(ticket.closed_at),
+            "token": ticket.token,
+            "estimated_wait": ticket.estimated_wait,
+        }
+
+    def add_ticket(self, ticket: Ticket) -> Ticket:
+        ticket_id = self._conn.execute(insert(tickets).values(**self._ticket_values(ticket)).returning(tickets.c.id))
+        ticket.id = int(ticket_id.scalar_one())
+        ticket.version = 0
+        self._save_periods(ticket)
+        return ticket
+
+    def save_ticket(self, ticket: Ticket) -> None:
+        if ticket.id is None:
+            raise NotFound("Ticket is nog niet opgeslagen")
+        self._conn.execute(update(tickets).where(tickets.c.id == ticket.id).values(**self._ticket_values(ticket)))
+        self._save_periods(ticket)
+
+    def _save_periods(self, ticket: Ticket) -> None:
+        """Periods only grow and only the last one changes: rewrite from the last saved one on."""
+        first_changed = max(ticket.version - 1, 0)
+        self._conn.execute(
+            delete(ticket_periods).where(
+                and_(ticket_periods.c.ticket_id == ticket.id, ticket_periods.c.seq >= first_changed)
+            )
+        )
+        rows = [
+            {
+                "ticket_id": ticket.id,
+                "seq": seq,
+                "kind": period.kind.value,
+                "service_id": period.service_id or ticket.service_id,
+                "started_at": to_db(period.started_at),
+                "ended_at": to_db(period.ended_at),
+                "desk_id": period.desk_id,
+                "staff": period.staff,
+            }
+            for seq, period in enumerate(ticket.periods)
+            if seq >= first_changed
+        ]
+        if rows:
+            self._conn.execute(insert(ticket_periods), rows)
+        ticket.version = len(ticket.periods)
+
+    def set_desk(self, desk: Desk) -> None:
+        self._conn.execute(update(desks).where(desks.c.id == desk.id).values(is_open=desk.is_open, staff=desk.staff))
+        self._conn.execute(delete(desk_services).where(desk_services.c.desk_id == desk.id))
+        if desk.service_ids:
+            self._conn.execute(
+                insert(desk_services),
+                [{"desk_id": desk.id, "service_id": s, "rank": rank} for rank, s in enumerate(desk.service_ids)],
+            )
+
+    def set_service_open(self, service_id: int, is_open: bool) -> None:
+        self._conn.execute(update(services).where(services.c.id == service_id).values(is_open=is_open))
+
+    def record(self, event: Event) -> None:
+        change_id = self._conn.execute(
+            insert(changes)
+            .values(
+                location_id=event.location_id,
+                kind=type(event).__name__,
+                payload=json.dumps(event.to_payload()),
+                created_at=datetime.now(UTC),
+            )
+            .returning(changes.c.id)
+        ).scalar_one()
+        if self._postgres:
+            # Delivered to listeners at commit, so nobody hears of a change that rolled back.
+            self._conn.exec_driver_sql("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, str(change_id)))
+
+
+class SqlQueueStore:
+    """QueueStore over SQLAlchemy engines. SQLite gets a writer engine that begins with
+    BEGIN IMMEDIATE (so a claim holds the write lock from its first read) and a reader engine."""
+
+    def __init__(self, writer: Engine, reader: Engine | None = None) -> None:
+        self._writer = writer
+        self._reader = reader or writer
+
+    @contextmanager
+    def transaction(self) -> Iterator[SqlQueueTransaction]:
+        with _translate_errors(), self._writer.begin() as conn:
+            yield SqlQueueTransaction(conn, writable=True)
+
+    @contextmanager
+    def reading(self) -> Iterator[SqlQueueTransaction]:
+        with _translate_errors(), self._reader.begin() as conn:
+            yield SqlQueueTransaction(conn, writable=False)
+
+
+@contextmanager
+def _translate_errors() -> Iterator[None]:
+    """Connection trouble becomes the core's DatabaseUnavailable; the UI knows what to say."""
+    try:
+        yield
+    except OperationalError as error:
+        raise DatabaseUnavailable("De database is niet bereikbaar", detail=str(error.orig)[:200]) from error
+    except DBAPIError as error:
+        if error.connection_invalidated:
+            raise DatabaseUnavailable("De verbinding met de database is verbroken") from error
+        raise
