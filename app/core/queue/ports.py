@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -40,8 +41,10 @@ class QueueTransaction(Protocol):
         """All waiting tickets of the day, without locks (for display and estimates)."""
         ...
 
-    def claim_candidates(self, desk: Desk, business_day: date) -> list[Ticket]:
-        """Waiting tickets this desk could call (not locked: the rule picks one, then locks it)."""
+    def claim_candidates(self, desk: Desk, business_day: date, exclude: Collection[int] = ()) -> list[Ticket]:
+        """Waiting tickets this desk could call, not locked: the rule picks one, then locks it.
+        May return only the first few of each queue group (service, priority level, front,
+        desk target) in waiting order, since the rule only ever takes a group's first."""
         ...
 
     def lock_waiting(self, ticket_id: int) -> Ticket | None:

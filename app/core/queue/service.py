@@ -223,15 +223,20 @@ class QueueService:
             day = business_date(now, location)
             candidates = tx.claim_candidates(desk, day)
             recent = tx.recent_calls(location.id, day)
+            taken: set[int] = set()
             while True:
                 choice = select_next(candidates, desk, location, recent, now)
+                if choice is None and taken:
+                    candidates = tx.claim_candidates(desk, day, exclude=taken)  # look further down
+                    choice = select_next(candidates, desk, location, recent, now)
                 if choice is None:
                     raise NothingWaiting(f"Niemand wacht voor {desk.name}", desk=desk.name)
                 assert choice.id is not None
                 pick = tx.lock_waiting(choice.id)
                 if pick is not None:
                     break
-                candidates.remove(choice)  # another desk took it a moment ago: choose again
+                taken.add(choice.id)  # another desk took it a moment ago: choose again
+                candidates.remove(choice)
             pick.call(desk.id, desk.staff, now)
             tx.save_ticket(pick)
             tx.record(self._called(pick, desk, now))
