@@ -114,9 +114,7 @@ class ChangeWatcher:
     def _listen_postgres(self) -> None:
         url = make_url(self._database.url).set(drivername="postgresql")
         conninfo = url.render_as_string(hide_password=False)
-        with psycopg.connect(
-            conninfo, autocommit=True, connect_timeout=5, application_name="loket-watcher"
-        ) as conn:
+        with psycopg.connect(conninfo, autocommit=True, connect_timeout=5, application_name="loket-watcher") as conn:
             conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
             self._catch_up_postgres(conn, [])
             self._came_online()
