@@ -97,7 +97,7 @@ class Database:
     def queue_store(self) -> SqlQueueStore:
         return SqlQueueStore(self.writer, self.reader)
 
-    def watcher(self, bus: EventPublisher, *, interval: float = 0.05) -> Any:
+    def watcher(self, bus: EventPublisher, *, interval: float = 0.02) -> Any:
         from app.store.watcher import ChangeWatcher
 
         return ChangeWatcher(self, bus, interval=interval)

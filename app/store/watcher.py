@@ -36,7 +36,7 @@ _SEEN_KEPT = 4096
 
 
 class ChangeWatcher:
-    def __init__(self, database: Database, bus: EventPublisher, *, interval: float = 0.05) -> None:
+    def __init__(self, database: Database, bus: EventPublisher, *, interval: float = 0.02) -> None:
         self._database = database
         self._bus = bus
         self._interval = interval
@@ -120,7 +120,7 @@ class ChangeWatcher:
             self._came_online()
             self.ready.set()
             while not self._stop.is_set():
-                ids = [int(n.payload) for n in conn.notifies(timeout=0.5, stop_after=64) if n.payload.isdigit()]
+                ids = [int(n.payload) for n in conn.notifies(timeout=0.5, stop_after=1) if n.payload.isdigit()]
                 if ids:
                     self._catch_up_postgres(conn, ids)
                 else:
