@@ -117,6 +117,9 @@ def bulk_waiting(db: Database, location_id: int, service_id: int, prefix: str, d
                 for tid, row in zip(ids, rows, strict=True)
             ],
         )
+    if db.backend == "postgresql":
+        with db.writer.connect() as conn:
+            conn.execute(text("ANALYZE"))  # a live database has statistics; a fresh bulk load not yet
 
 
 def format_table(figures: list[Figure]) -> str:

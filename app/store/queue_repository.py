@@ -264,15 +264,15 @@ class SqlQueueTransaction:
         )
         return self._load(list(self._conn.execute(query.order_by(tickets.c.id))))
 
-    def recent_calls(self, location_id: int, business_day: date, limit: int = 20) -> list[RecentCall]:
+    def recent_calls(self, location_id: int, since: datetime, limit: int = 20) -> list[RecentCall]:
         query = (
             select(ticket_periods.c.service_id, tickets.c.priority)
             .join(tickets, tickets.c.id == ticket_periods.c.ticket_id)
             .where(
                 and_(
-                    tickets.c.location_id == location_id,
-                    tickets.c.business_date == business_day,
                     ticket_periods.c.kind == PeriodKind.CALLED.value,
+                    ticket_periods.c.started_at >= to_db(since),
+                    tickets.c.location_id == location_id,
                 )
             )
             .order_by(ticket_periods.c.started_at.desc(), ticket_periods.c.id.desc())
@@ -397,19 +397,18 @@ class SqlQueueTransaction:
         self._conn.execute(update(services).where(services.c.id == service_id).values(is_open=is_open))
 
     def record(self, event: Event) -> None:
-        change_id = self._conn.execute(
-            insert(changes)
-            .values(
-                location_id=event.location_id,
-                kind=type(event).__name__,
-                payload=json.dumps(event.to_payload()),
-                created_at=datetime.now(UTC),
-            )
-            .returning(changes.c.id)
-        ).scalar_one()
+        kind, payload, created = type(event).__name__, json.dumps(event.to_payload()), datetime.now(UTC)
         if self._postgres:
-            # Delivered to listeners at commit, so nobody hears of a change that rolled back.
-            self._conn.exec_driver_sql("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, str(change_id)))
+            # One round trip; NOTIFY is delivered at commit, so nobody hears of a rollback.
+            self._conn.exec_driver_sql(
+                "WITH c AS (INSERT INTO changes (location_id, kind, payload, created_at) "
+                "VALUES (%s, %s, %s, %s) RETURNING id) SELECT pg_notify(%s, id::text) FROM c",
+                (event.location_id, kind, payload, created, NOTIFY_CHANNEL),
+            )
+            return
+        self._conn.execute(
+            insert(changes).values(location_id=event.location_id, kind=kind, payload=payload, created_at=created)
+        )
 
 
 class SqlQueueStore:

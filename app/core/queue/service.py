@@ -28,7 +28,7 @@ from app.core.queue.model import (
     format_number,
 )
 from app.core.queue.ports import QueueStore, QueueTransaction, TicketPrint, TicketPrinter
-from app.core.queue.rules import business_date, callable_by, select_next
+from app.core.queue.rules import business_date, callable_by, reset_instant, select_next
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +222,7 @@ class QueueService:
             desk, location = self._desk_ready(tx, desk_id)
             day = business_date(now, location)
             candidates = tx.claim_candidates(desk, day)
-            recent = tx.recent_calls(location.id, day)
+            recent = tx.recent_calls(location.id, reset_instant(day, location.reset_time, location.timezone))
             taken: set[int] = set()
             while True:
                 choice = select_next(candidates, desk, location, recent, now)
@@ -379,7 +379,7 @@ class QueueService:
             desks=desks,
             at_desks=tx.tickets_at_desks(location.id),
             waiting=tx.waiting(location.id, day),
-            recent=tx.recent_calls(location.id, day),
+            recent=tx.recent_calls(location.id, reset_instant(day, location.reset_time, location.timezone)),
             service_times=tx.service_times(location.id, now - SERVICE_TIME_WINDOW),
             now=now,
         )

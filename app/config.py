@@ -1,0 +1,333 @@
+"""The workstation config file: one TOML file per PC, written by the installer, edited by IT.
+
+`load_settings(path)` returns frozen dataclasses or raises `ConfigError` naming the key and
+the line, in Dutch, because the person reading it is an IT admin at the city hall.
+tomllib only reports lines for syntax errors, so `_KeyLines` finds the line of a key itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import re
+import sys
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Union, get_args, get_origin
+
+from app.core.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+Mode = Literal["kiosk", "balie", "host", "display", "manage"]
+MODES: tuple[str, ...] = get_args(Mode)
+PrinterKind = Literal["fake", "network", "usb", "serial", "file"]
+CardReaderKind = Literal["fake", "pcsc"]
+PaymentTerminalKind = Literal["fake", "nexo", "opi"]
+
+
+@dataclass(frozen=True)
+class PrinterSettings:
+    """A receipt/ticket printer (ESC/POS). Which fields matter depends on `kind`."""
+
+    kind: PrinterKind
+    host: str = ""  # network
+    port: int = 9100  # network (raw TCP, "JetDirect")
+    vendor_id: int = 0  # usb, e.g. 0x04b8
+    product_id: int = 0  # usb
+    device: str = ""  # serial: COM3 or /dev/ttyUSB0
+    baudrate: int = 9600  # serial
+    path: str = ""  # file: bytes go to this file (tests, diagnosis)
+    width_mm: int = 80
+
+
+@dataclass(frozen=True)
+class CardReaderSettings:
+    """ID-card reader over PC/SC; `reader` is a part of the reader's name when several are attached."""
+
+    kind: CardReaderKind
+    reader: str = ""
+
+
+@dataclass(frozen=True)
+class PaymentTerminalSettings:
+    """PIN terminal: nexo (Adyen local Terminal API) or OPI (CCV)."""
+
+    kind: PaymentTerminalKind
+    host: str = ""
+    port: int = 0
+    poi_id: str = ""
+    timeout_seconds: int = 120
+
+
+@dataclass(frozen=True)
+class DeviceSettings:
+    """Devices attached to this PC; a device that is not configured is not there (None)."""
+
+    ticket_printer: PrinterSettings | None = None
+    receipt_printer: PrinterSettings | None = None
+    card_reader: CardReaderSettings | None = None
+    payment_terminal: PaymentTerminalSettings | None = None
+
+
+@dataclass(frozen=True)
+class WorkstationTable:
+    mode: Mode
+    location: str
+    desk: str = ""
+    language: str = "nl"
+
+
+@dataclass(frozen=True)
+class DatabaseTable:
+    url: str
+
+
+@dataclass(frozen=True)
+class _FileLayout:
+    """The file as written: one dataclass per [table]."""
+
+    workstation: WorkstationTable
+    database: DatabaseTable
+    devices: DeviceSettings = field(default_factory=DeviceSettings)
+
+
+@dataclass(frozen=True)
+class WorkstationSettings:
+    """Everything one PC needs to start its mode. Built only by `load_settings`."""
+
+    mode: Mode
+    location: str
+    desk: str | None
+    database_url: str
+    language: str
+    devices: DeviceSettings
+    path: Path | None = None
+
+
+def default_config_path() -> Path:
+    """Where the installer puts the file: %PROGRAMDATA%\\Loket\\loket.toml or /etc/loket/loket.toml."""
+    if sys.platform == "win32":
+        return Path(os.environ.get("PROGRAMDATA", r"C:\ProgramData")) / "Loket" / "loket.toml"
+    return Path("/etc/loket/loket.toml")
+
+
+def load_settings(path: Path | str, *, mode: str | None = None) -> WorkstationSettings:
+    """Read and check the workstation file. `mode` (from the command line) overrides the file's mode."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("configuratiebestand niet gevonden", path=str(path)) from None
+    except UnicodeDecodeError:
+        raise ConfigError("het bestand is niet in UTF-8 opgeslagen", path=str(path)) from None
+    except OSError as error:
+        raise ConfigError(f"het bestand kan niet worden gelezen ({error.strerror})", path=str(path)) from None
+    return parse_settings(text, path=path, mode=mode)
+
+
+def parse_settings(text: str, *, path: Path | None = None, mode: str | None = None) -> WorkstationSettings:
+    where = str(path) if path else "<tekst>"
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message, line = _split_toml_error(str(error))
+        raise ConfigError(f"geen geldige TOML: {message}", path=where, line=line) from None
+    lines = _KeyLines(text)
+    if mode is not None:
+        if mode not in MODES:
+            raise ConfigError(f"onbekende modus '{mode}'; kies uit: {', '.join(MODES)}", path=where)
+        raw.setdefault("workstation", {})
+        if isinstance(raw["workstation"], dict):
+            raw["workstation"]["mode"] = mode
+    layout = _build(_FileLayout, raw, (), _Context(where, lines))
+    settings = WorkstationSettings(
+        mode=layout.workstation.mode,
+        location=layout.workstation.location,
+        desk=layout.workstation.desk or None,
+        database_url=layout.database.url,
+        language=layout.workstation.language,
+        devices=layout.devices,
+        path=path,
+    )
+    _check(settings, _Context(where, lines))
+    log.debug("settings loaded from %s: mode=%s location=%s", where, settings.mode, settings.location)
+    return settings
+
+
+# --- checks beyond types -------------------------------------------------------------------
+
+
+def _check(settings: WorkstationSettings, ctx: _Context) -> None:
+    if not settings.location.strip():
+        raise ctx.error("de locatie mag niet leeg zijn", ("workstation", "location"))
+    if settings.mode == "balie" and not settings.desk:
+        raise ctx.error('een balie-werkplek heeft een balienummer nodig (desk = "3")', ("workstation", "desk"))
+    if not re.fullmatch(r"[a-z]{2}", settings.language):
+        raise ctx.error(
+            f"taal moet een taalcode van twee letters zijn (zoals \"nl\"), niet '{settings.language}'",
+            ("workstation", "language"),
+        )
+    url = settings.database_url
+    if not url.startswith(("sqlite:///", "postgresql://", "postgresql+psycopg://")):
+        raise ctx.error("database-URL moet beginnen met sqlite:/// of postgresql+psycopg://", ("database", "url"))
+    devices = settings.devices
+    for name in ("ticket_printer", "receipt_printer"):
+        printer = getattr(devices, name)
+        if printer is not None:
+            _check_printer(printer, ("devices", name), ctx)
+    terminal = devices.payment_terminal
+    if terminal is not None and terminal.kind != "fake":
+        if not terminal.host:
+            raise ctx.error(
+                f"betaalterminal van soort '{terminal.kind}' heeft een host nodig",
+                ("devices", "payment_terminal", "host"),
+            )
+        _check_port(terminal.port, ("devices", "payment_terminal", "port"), ctx)
+
+
+def _check_printer(printer: PrinterSettings, key: tuple[str, ...], ctx: _Context) -> None:
+    needed = {"network": "host", "usb": "vendor_id", "serial": "device", "file": "path"}.get(printer.kind)
+    if needed and not getattr(printer, needed):
+        raise ctx.error(f"printer van soort '{printer.kind}' heeft '{needed}' nodig", (*key, needed))
+    if printer.kind == "usb" and not printer.product_id:
+        raise ctx.error("printer van soort 'usb' heeft 'product_id' nodig", (*key, "product_id"))
+    if printer.kind == "network":
+        _check_port(printer.port, (*key, "port"), ctx)
+
+
+def _check_port(port: int, key: tuple[str, ...], ctx: _Context) -> None:
+    if not 1 <= port <= 65535:
+        raise ctx.error(f"poortnummer moet tussen 1 en 65535 liggen, niet {port}", key)
+
+
+# --- generic typed reading -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Context:
+    path: str
+    lines: _KeyLines
+
+    def error(self, message: str, key: tuple[str, ...]) -> ConfigError:
+        return ConfigError(message, path=self.path, key=".".join(key), line=self.lines.find(key))
+
+
+_TYPE_NAMES = {str: "tekst", int: "een geheel getal", float: "een getal", bool: "true of false"}
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (ja/nee)"
+    if isinstance(value, dict):
+        return "een tabel"
+    if isinstance(value, list):
+        return "een lijst"
+    if isinstance(value, str):
+        return f'tekst "{value}"'
+    return f"{value!r} ({type(value).__name__})"
+
+
+def _build(cls: type[Any], raw: object, key: tuple[str, ...], ctx: _Context) -> Any:
+    if not isinstance(raw, dict):
+        raise ctx.error(f"moet een tabel [{'.'.join(key)}] zijn, maar is {_describe(raw)}", key)
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    for name in raw:
+        if name not in fields:
+            allowed = ", ".join(fields)
+            raise ctx.error(f"onbekende instelling '{name}' (tikfout?); toegestaan zijn: {allowed}", (*key, name))
+    values: dict[str, Any] = {}
+    for name, spec in fields.items():
+        if name not in raw:
+            if spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING:
+                dotted = ".".join((*key, name))
+                if dataclasses.is_dataclass(hints[name]):
+                    raise ctx.error(f"de tabel [{dotted}] ontbreekt", (*key, name))
+                raise ctx.error(f"verplichte instelling '{dotted}' ontbreekt", (*key, name))
+            continue
+        values[name] = _convert(hints[name], raw[name], (*key, name), ctx)
+    return cls(**values)
+
+
+def _convert(hint: Any, value: object, key: tuple[str, ...], ctx: _Context) -> Any:
+    origin = get_origin(hint)
+    if origin in (Union, types.UnionType):
+        # Only "X | None" occurs here; TOML has no null, so a present value is always X.
+        (inner,) = [arg for arg in get_args(hint) if arg is not type(None)]
+        return _convert(inner, value, key, ctx)
+    if origin is Literal:
+        choices = get_args(hint)
+        if value not in choices:
+            what = "modus" if key[-1] == "mode" else "waarde"
+            shown = f"'{value}'" if isinstance(value, str) else _describe(value)
+            raise ctx.error(f"onbekende {what} {shown}; kies uit: {', '.join(map(str, choices))}", key)
+        return value
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        return _build(hint, value, key, ctx)
+    ok = isinstance(value, hint) and not (hint is int and isinstance(value, bool))
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if not ok:
+        raise ctx.error(f"'{key[-1]}' moet {_TYPE_NAMES.get(hint, hint)} zijn, maar is {_describe(value)}", key)
+    return value
+
+
+# --- line numbers ----------------------------------------------------------------------------
+
+_TOML_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)\s*$")
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
+
+
+def _split_toml_error(text: str) -> tuple[str, int | None]:
+    match = _TOML_LINE.search(text)
+    if not match:
+        return text, None
+    return text[: match.start()], int(match.group(1))
+
+
+def _dotted(text: str) -> tuple[str, ...]:
+    parts = re.findall(r"""[A-Za-z0-9_-]+|"[^"]*"|'[^']*'""", text)
+    return tuple(part.strip("\"'") for part in parts)
+
+
+class _KeyLines:
+    """Line numbers of tables and keys, found by scanning the text table by table."""
+
+    def __init__(self, text: str) -> None:
+        self._lines: dict[tuple[str, ...], int] = {}
+        table: tuple[str, ...] = ()
+        in_multiline: str | None = None
+        for number, line in enumerate(text.splitlines(), start=1):
+            if in_multiline:
+                # Inside a """ or ''' string nothing is a key or a table.
+                if line.count(in_multiline) % 2 == 1:
+                    in_multiline = None
+                continue
+            header = _HEADER.match(line)
+            if header:
+                table = _dotted(header.group(1))
+                self._lines.setdefault(table, number)
+                continue
+            key = _KEY.match(line)
+            if key:
+                full = (*table, *_dotted(key.group(1)))
+                for depth in range(len(table) + 1, len(full) + 1):
+                    self._lines.setdefault(full[:depth], number)
+                rest = line[key.end() :]
+                for quote in ('"""', "'''"):
+                    if rest.count(quote) % 2 == 1:
+                        in_multiline = quote
+                        break
+
+    def find(self, key: tuple[str, ...]) -> int | None:
+        """The line of `key`; for a missing key the line of its table, so the admin knows where to add it."""
+        for depth in range(len(key), 0, -1):
+            if key[:depth] in self._lines:
+                return self._lines[key[:depth]]
+        return None

@@ -1,0 +1,132 @@
+"""Kiosk start screen: one big touch button per service, with the queue and the expected wait."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+from app.core.queue.service import QueueSnapshot, ServiceStatus
+from app.ui.texts import band_text
+from app.ui.widgets import ErrorArea
+
+log = logging.getLogger(__name__)
+
+
+def waiting_text(count: int) -> str:
+    if count == 0:
+        return "Niemand wacht"
+    return "1 persoon wacht" if count == 1 else f"{count} personen wachten"
+
+
+class ServiceButton(QPushButton):
+    """A whole-width touch target: service name large, queue and band below it."""
+
+    def __init__(self, service_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service_id = service_id
+        self.setObjectName("serviceButton")
+        self.setMinimumHeight(200)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(40, 20, 40, 20)
+        layout.setSpacing(6)
+        self.name_label = QLabel()
+        self.name_label.setObjectName("serviceName")
+        self.detail_label = QLabel()
+        self.detail_label.setObjectName("serviceDetail")
+        for label in (self.name_label, self.detail_label):
+            # Taps must reach the button, not the labels on top of it.
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            layout.addWidget(label)
+
+    def show_status(self, status: ServiceStatus) -> None:
+        service = status.service
+        self.name_label.setText(service.name_nl)
+        if service.is_open:
+            detail = f"{waiting_text(status.waiting)}  ·  {band_text(status.band_for_new)}"
+        else:
+            detail = "Gesloten"
+        self.detail_label.setText(detail)
+        self.setEnabled(service.is_open)
+        self.setAccessibleName(f"{service.name_nl}. {detail}")
+        self.setAccessibleDescription(
+            "Tik om een volgnummer te nemen" if service.is_open else "Deze dienst is gesloten"
+        )
+
+
+class StartScreen(QWidget):
+    """Emits `ticket_requested(service_id)` when a citizen taps an open service."""
+
+    #: the citizen tapped an open service; the window issues the ticket
+    ticket_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._buttons: dict[int, ServiceButton] = {}
+        self._location_name = ""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(60, 60, 60, 48)
+        layout.setSpacing(28)
+        self.location_label = QLabel()
+        self.location_label.setObjectName("kioskSubtitle")
+        self.title = QLabel()
+        self.title.setObjectName("kioskTitle")
+        self.title.setWordWrap(True)
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("kioskSubtitle")
+        self.subtitle.setWordWrap(True)
+        self.error_area = ErrorArea()
+        layout.addWidget(self.location_label)
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+        layout.addSpacing(12)
+        self._button_box = QVBoxLayout()
+        self._button_box.setSpacing(24)
+        layout.addLayout(self._button_box)
+        layout.addWidget(self.error_area)
+        layout.addStretch(1)
+        self.footer = QLabel()
+        self.footer.setObjectName("kioskFooter")
+        self.footer.setWordWrap(True)
+        layout.addWidget(self.footer)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.location_label.setText(f"Welkom · {self._location_name}" if self._location_name else "Welkom")
+        self.title.setText("Waarvoor komt u?")
+        self.subtitle.setText("Tik op uw keuze. U krijgt dan een volgnummer.")
+        self.footer.setText("Hulp nodig? Een medewerker in de hal helpt u graag.")
+
+    def button_for(self, service_id: int) -> ServiceButton:
+        return self._buttons[service_id]
+
+    def show_snapshot(self, snapshot: QueueSnapshot) -> None:
+        self._location_name = snapshot.location.name
+        statuses = sorted(snapshot.services, key=lambda s: (s.service.sort_order, s.service.id))
+        if [s.service.id for s in statuses] != list(self._buttons):
+            self._rebuild([s.service.id for s in statuses])
+        for status in statuses:
+            self._buttons[status.service.id].show_status(status)
+        self.retranslate_ui()
+
+    def set_busy(self, busy: bool) -> None:
+        """While a ticket is being issued no second tap gets through."""
+        for button in self._buttons.values():
+            button.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, busy)
+
+    def _rebuild(self, service_ids: list[int]) -> None:
+        for button in self._buttons.values():
+            button.deleteLater()
+        self._buttons = {}
+        for service_id in service_ids:
+            button = ServiceButton(service_id)
+            button.clicked.connect(lambda _=False, sid=service_id: self._tapped(sid))
+            self._button_box.addWidget(button)
+            self._buttons[service_id] = button
+
+    def _tapped(self, service_id: int) -> None:
+        self.error_area.clear_error()
+        self.ticket_requested.emit(service_id)

@@ -1,0 +1,75 @@
+"""Kiosk ticket screen: the number, very large, and what happens next."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.core.queue.service import IssuedTicket
+from app.ui.texts import band_text, people_text
+
+
+class TicketScreen(QWidget):
+    """Shows an IssuedTicket; `done_requested` when the citizen taps Klaar."""
+
+    #: the citizen is done reading; the window returns to the start screen
+    done_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._issued: IssuedTicket | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(60, 80, 60, 60)
+        layout.setSpacing(24)
+        self.caption = self._label("ticketCaption")
+        self.number = self._label("ticketNumber")
+        self.service = self._label("ticketService")
+        self.people = self._label("ticketFact")
+        self.wait = self._label("ticketFact")
+        self.hint = self._label("ticketHint")
+        self.print_note = self._label("printFailed")
+        for widget in (self.caption, self.number, self.service, self.people, self.wait):
+            layout.addWidget(widget)
+        layout.addSpacing(20)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.print_note)
+        layout.addStretch(1)
+        self.closing_note = self._label("kioskFooter")
+        layout.addWidget(self.closing_note)
+        self.done_button = QPushButton()
+        self.done_button.setObjectName("doneButton")
+        self.done_button.clicked.connect(self.done_requested)
+        layout.addWidget(self.done_button, alignment=Qt.AlignmentFlag.AlignHCenter)
+        self.retranslate_ui()
+
+    def _label(self, name: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(name)
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        return label
+
+    def retranslate_ui(self) -> None:
+        self.caption.setText("Uw volgnummer")
+        self.hint.setText("Let op het scherm in de wachtruimte. Daar ziet u uw nummer en de balie.")
+        self.closing_note.setText("Dit scherm gaat vanzelf terug naar het begin.")
+        self.done_button.setText("Klaar")
+        self.done_button.setAccessibleName("Klaar, terug naar het begin")
+        issued = self._issued
+        if issued is None:
+            return
+        self.number.setText(issued.ticket.number)
+        self.number.setAccessibleName(f"Uw volgnummer is {issued.ticket.number}")
+        self.service.setText(issued.service.name_nl)
+        self.people.setText(people_text(issued.people_ahead))
+        self.wait.setText(f"Verwachte wachttijd: {band_text(issued.band)} (een schatting)")
+        if issued.printed:
+            self.print_note.hide()
+        else:
+            self.print_note.setText("Het bonnetje kon niet worden geprint. Maak een foto van uw nummer.")
+            self.print_note.show()
+
+    def show_ticket(self, issued: IssuedTicket) -> None:
+        self._issued = issued
+        self.retranslate_ui()
+        self.done_button.setFocus()

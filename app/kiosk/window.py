@@ -1,0 +1,117 @@
+"""The kiosk window: start screen, ticket screen, and the way back after a while."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+
+from app.core.errors import LoketError
+from app.core.events import DatabaseStatusChanged, Event
+from app.core.queue.service import IssuedTicket, QueueService, QueueSnapshot
+from app.kiosk.start_screen import StartScreen
+from app.kiosk.ticket_screen import TicketScreen
+from app.ui.bridge import EventBridge
+from app.ui.refresh import Refresher
+from app.ui.tasks import TaskRunner
+from app.ui.theme import kiosk_style
+from app.ui.widgets import OfflineBanner
+
+log = logging.getLogger(__name__)
+
+#: how long the ticket stays on screen before the kiosk is ready for the next citizen
+RETURN_AFTER_MS = 15_000
+
+
+class KioskWindow(QWidget):
+    def __init__(
+        self,
+        queue: QueueService,
+        location_id: int,
+        runner: TaskRunner,
+        bridge: EventBridge,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._queue = queue
+        self._location_id = location_id
+        self._runner = runner
+        self._issuing = False
+        self.setObjectName("kioskRoot")
+        self.setStyleSheet(kiosk_style())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.offline_banner = OfflineBanner(bridge)
+        layout.addWidget(self.offline_banner)
+        self.stack = QStackedWidget()
+        self.start_screen = StartScreen()
+        self.ticket_screen = TicketScreen()
+        self.stack.addWidget(self.start_screen)
+        self.stack.addWidget(self.ticket_screen)
+        layout.addWidget(self.stack)
+
+        self.return_timer = QTimer(self)
+        self.return_timer.setSingleShot(True)
+        self.return_timer.setInterval(RETURN_AFTER_MS)
+        self.return_timer.timeout.connect(self.show_start)
+
+        self.start_screen.ticket_requested.connect(self.issue_ticket)
+        self.ticket_screen.done_requested.connect(self.show_start)
+        self._refresher: Refresher[QueueSnapshot] = Refresher(
+            runner, lambda: queue.snapshot(location_id), self.start_screen.show_snapshot, self._load_failed
+        )
+        bridge.queue_changed.connect(self._on_queue_event)
+        bridge.database_status_changed.connect(self._on_database_status)
+        self.retranslate_ui()
+        self.refresh()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle("Loket – kiosk")
+        self.setAccessibleName("Kiosk: volgnummer nemen")
+        self.offline_banner.retranslate_ui()
+        self.start_screen.retranslate_ui()
+        self.ticket_screen.retranslate_ui()
+
+    def refresh(self) -> None:
+        self._refresher.request()
+
+    def issue_ticket(self, service_id: int) -> None:
+        if self._issuing:
+            return
+        self._issuing = True
+        self.start_screen.set_busy(True)
+        self._runner.run(lambda: self._queue.issue_ticket(service_id), self._issued, self._issue_failed)
+
+    def show_start(self) -> None:
+        self.return_timer.stop()
+        self.stack.setCurrentWidget(self.start_screen)
+        self.refresh()
+
+    def _issued(self, issued: IssuedTicket) -> None:
+        self._issuing = False
+        self.start_screen.set_busy(False)
+        log.info("kiosk gaf %s uit (geprint: %s)", issued.ticket.number, issued.printed)
+        self.ticket_screen.show_ticket(issued)
+        self.stack.setCurrentWidget(self.ticket_screen)
+        self.return_timer.start()
+
+    def _issue_failed(self, error: LoketError) -> None:
+        self._issuing = False
+        self.start_screen.set_busy(False)
+        self.start_screen.error_area.show_error(error)
+        self.refresh()
+
+    def _load_failed(self, error: LoketError) -> None:
+        log.warning("kiosk kon de wachtrij niet laden: %s", error.code)
+        self.start_screen.error_area.show_error(error)
+
+    def _on_queue_event(self, event: Event) -> None:
+        if event.location_id == self._location_id:
+            self.refresh()
+
+    def _on_database_status(self, event: DatabaseStatusChanged) -> None:
+        if event.online:
+            self.start_screen.error_area.clear_error()
+            self.refresh()
