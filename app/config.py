@@ -229,7 +229,9 @@ def _describe(value: object) -> str:
         return "een lijst"
     if isinstance(value, str):
         return f'tekst "{value}"'
-    return f"{value!r} ({type(value).__name__})"
+    if isinstance(value, int | float):
+        return f"het getal {value}"
+    return f"een {type(value).__name__}-waarde ({value})"
 
 
 def _build(cls: type[Any], raw: object, key: tuple[str, ...], ctx: _Context) -> Any:

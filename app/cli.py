@@ -1,0 +1,288 @@
+"""`loket <command>`: start a mode, run the demo, upgrade the database, simulate a day.
+
+Messages for the user are Dutch and go to stderr/stdout; details go to the log file.
+Expected errors (LoketError) exit with 2 and their message, anything else with 1 and a pointer
+to the log file: nobody at a city hall PC should see a traceback.
+Qt and the database are imported inside the commands, so `loket db upgrade` never loads Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import logging.handlers
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import ModuleType
+
+from app import __version__
+from app.config import MODES, default_config_path, load_settings
+from app.core.errors import LoketError
+from app.core.logging_filter import RedactBsnFilter
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_UNEXPECTED = 1
+EXIT_USER_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+LOG_FORMAT = "%(asctime)s %(levelname)-7s %(process)d %(threadName)s %(name)s: %(message)s"
+
+
+class CommandUnavailable(LoketError):
+    """A command this installation cannot run (not built yet, or a system library is missing)."""
+
+    code = "cli.unavailable"
+
+
+# --- logging -----------------------------------------------------------------------------------
+
+
+def default_log_file() -> Path:
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        return base / "Loket" / "logs" / "loket.log"
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "loket" / "loket.log"
+
+
+def setup_logging(log_file: Path | None, *, level: int = logging.INFO, console: bool = False) -> Path | None:
+    """Root logging for one process: a rotating file, optionally the console; every handler redacts BSNs.
+
+    Returns the log file in use (None if no file could be opened). Calling it again replaces
+    the handlers it installed before, so tests and repeated `main()` calls don't pile them up.
+    """
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, "_loket", False)]:
+        root.removeHandler(handler)
+        handler.close()
+    redact = RedactBsnFilter()
+    handlers: list[logging.Handler] = []
+    used: Path | None = None
+    candidates = [log_file or default_log_file(), Path(tempfile.gettempdir()) / "loket.log"]
+    for candidate in candidates:
+        try:
+            candidate.parent.mkdir(parents=True, exist_ok=True)
+            file_handler = logging.handlers.RotatingFileHandler(
+                candidate, maxBytes=5_000_000, backupCount=5, encoding="utf-8"
+            )
+        except OSError:
+            continue  # e.g. a locked-down profile; try the next place rather than not starting
+        file_handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        handlers.append(file_handler)
+        used = candidate
+        break
+    if console:
+        stream = logging.StreamHandler(sys.stderr)
+        stream.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        handlers.append(stream)
+    for handler in handlers:
+        handler.addFilter(redact)
+        handler._loket = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    root.setLevel(level)
+    logging.captureWarnings(True)
+    return used
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+def _import_bootstrap() -> ModuleType:
+    try:
+        # Imported by name so that the mypy gate doesn't depend on the UI package being present.
+        bootstrap = importlib.import_module("app.bootstrap")
+    except ModuleNotFoundError as error:
+        if error.name == "app.bootstrap":
+            raise CommandUnavailable("deze versie van Loket kan nog geen schermen openen") from error
+        raise _missing_library(error) from error
+    except ImportError as error:
+        raise _missing_library(error) from error
+    return bootstrap
+
+
+def _missing_library(error: ImportError) -> LoketError:
+    # Typically Qt without its system libraries (libEGL, libxkbcommon, ...) on a bare Linux PC.
+    log.error("cannot load the user interface: %s", error)
+    return CommandUnavailable(
+        f"de schermen kunnen niet worden geladen: {error}. "
+        "Op Linux ontbreekt meestal een systeembibliotheek; `./run demo` installeert die."
+    )
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    bootstrap = _import_bootstrap()
+    run_demo: Callable[..., int] = bootstrap.run_demo
+    return run_demo(data_dir=args.data_dir)
+
+
+def cmd_mode(args: argparse.Namespace) -> int:
+    settings = load_settings(_config_path(args), mode=args.command)
+    log.info("starting %s at %s, desk %s", settings.mode, settings.location, settings.desk or "-")
+    bootstrap = _import_bootstrap()
+    run_mode: Callable[..., int] | None = getattr(bootstrap, "run_mode", None)
+    if run_mode is None:
+        raise CommandUnavailable(f"de modus '{settings.mode}' is nog niet beschikbaar")
+    return run_mode(
+        settings.mode,
+        database_url=settings.database_url,
+        location=settings.location,
+        desk=settings.desk,
+        settings=settings,
+    )
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    path = _config_path(args)
+    settings = load_settings(path, mode=args.mode)
+    devices = settings.devices
+    attached = {
+        "bonprinter": devices.receipt_printer.kind if devices.receipt_printer else None,
+        "volgnummerprinter": devices.ticket_printer.kind if devices.ticket_printer else None,
+        "kaartlezer": devices.card_reader.kind if devices.card_reader else None,
+        "pinautomaat": devices.payment_terminal.kind if devices.payment_terminal else None,
+    }
+    print(f"{path}: in orde")
+    print(f"  modus:     {settings.mode}")
+    print(f"  locatie:   {settings.location}")
+    print(f"  balie:     {settings.desk or '-'}")
+    print(f"  taal:      {settings.language}")
+    print(f"  database:  {_hide_password(settings.database_url)}")
+    for name, kind in attached.items():
+        print(f"  {name + ':':<18} {kind or 'geen'}")
+    return EXIT_OK
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    url = args.url or load_settings(_config_path(args)).database_url
+    from app.store.database import Database
+
+    database = Database.open(url)
+    try:
+        database.upgrade()
+    finally:
+        database.dispose()
+    print(f"Database bijgewerkt: {_hide_password(url)}")
+    return EXIT_OK
+
+
+def cmd_simulate(argv: list[str]) -> int:
+    try:
+        from app.simulation.run import main as simulate_main
+    except ModuleNotFoundError as error:
+        if error.name and error.name.startswith("app.simulation"):
+            raise CommandUnavailable("de simulatie is nog niet beschikbaar") from error
+        raise
+    result: int | None = simulate_main(argv)
+    return int(result or 0)
+
+
+def cmd_version(_args: argparse.Namespace) -> int:
+    print(f"loket {__version__}")
+    return EXIT_OK
+
+
+def _config_path(args: argparse.Namespace) -> Path:
+    return Path(args.config) if args.config else default_config_path()
+
+
+def _hide_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # the URL is checked elsewhere; here it is only shown
+        return url.split("@")[-1]
+
+
+# --- parsing and running -----------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--log-file", type=Path, help="logbestand (standaard per gebruiker)")
+    common.add_argument("-v", "--verbose", action="store_true", help="meer details, ook op het scherm")
+
+    config_help = f"werkplekinstellingen (standaard {default_config_path()})"
+    parser = argparse.ArgumentParser(
+        prog="loket", description="Loket: wachtrij, balie, kiosk en wachtkamerscherm van de gemeente."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="OPDRACHT")
+
+    demo = sub.add_parser("demo", parents=[common], help="alles op één pc, met voorbeeldgegevens")
+    demo.add_argument("--data-dir", type=Path, help="map voor de demodatabase (standaard een tijdelijke map)")
+    demo.set_defaults(handler=cmd_demo)
+
+    for mode in MODES:
+        mode_parser = sub.add_parser(mode, parents=[common], help=f"start deze pc als {mode}")
+        mode_parser.add_argument("--config", metavar="BESTAND", help=config_help)
+        mode_parser.set_defaults(handler=cmd_mode)
+
+    check = sub.add_parser("check", parents=[common], help="controleer een instellingenbestand zonder te starten")
+    check.add_argument("--config", metavar="BESTAND", help=config_help)
+    check.add_argument("--mode", choices=MODES, help="controleer als deze modus")
+    check.set_defaults(handler=cmd_check)
+
+    db = sub.add_parser("db", help="database-onderhoud")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="OPDRACHT")
+    upgrade = db_sub.add_parser("upgrade", parents=[common], help="maak of werk de database bij (eenmalig per hal)")
+    source = upgrade.add_mutually_exclusive_group()
+    source.add_argument("--config", metavar="BESTAND", help=config_help)
+    source.add_argument("--url", help="database-URL, bijvoorbeeld postgresql+psycopg://beheer@db01/loket")
+    upgrade.set_defaults(handler=cmd_db_upgrade)
+
+    sub.add_parser("simulate", help="simuleer een dag in de hal (opties: loket simulate --help)")
+
+    version = sub.add_parser("version", parents=[common], help="toon de versie")
+    version.set_defaults(handler=cmd_version)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["simulate"]:
+        # The simulation parses its own options; everything after `simulate` is passed on.
+        return _run("simulate", lambda: cmd_simulate(arguments[1:]), log_file=None, verbose=False)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(arguments)
+    except SystemExit as exit_:
+        # argparse has printed usage (exit 2) or help (exit 0); return instead of exiting.
+        return int(exit_.code) if isinstance(exit_.code, int) else EXIT_USER_ERROR
+    name = args.command if args.command != "db" else f"db {args.db_command}"
+    return _run(name, lambda: int(args.handler(args)), log_file=args.log_file, verbose=args.verbose)
+
+
+def _run(name: str, command: Callable[[], int], *, log_file: Path | None, verbose: bool) -> int:
+    used_log = setup_logging(
+        log_file or _env_path("LOKET_LOG_FILE"), level=logging.DEBUG if verbose else logging.INFO, console=verbose
+    )
+    log.info("loket %s %s (python %s, pid %d)", __version__, name, sys.version.split()[0], os.getpid())
+    try:
+        return command()
+    except LoketError as error:
+        log.warning("loket %s stopped: %s (%s)", name, error, error.code)
+        print(f"Fout: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        log.info("loket %s interrupted", name)
+        return EXIT_INTERRUPTED
+    except Exception:
+        log.exception("unexpected error in loket %s", name)
+        where = f" De details staan in het logbestand: {used_log}" if used_log else ""
+        print(f"Er ging iets mis dat Loket niet verwachtte; het programma is gestopt.{where}", file=sys.stderr)
+        return EXIT_UNEXPECTED
+
+
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return Path(value) if value else None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""`loket` on the command line: a bad config file gives a Dutch message and exit 2, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app import cli
+
+BAD_MODE = """\
+[workstation]
+mode = "baile"
+location = "stadhuis"
+
+[database]
+url = "sqlite:///loket.db"
+"""
+
+
+@pytest.fixture(autouse=True)
+def log_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    path = tmp_path / "logs" / "loket.log"
+    monkeypatch.setenv("LOKET_LOG_FILE", str(path))
+    yield path
+    cli.setup_logging(tmp_path / "closed.log")  # release the file handler of this test
+
+
+def test_bad_config_exits_2_with_dutch_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "loket.toml"
+    bad.write_text(BAD_MODE.replace('mode = "baile"', 'mode = "kiosk"\nprinter = "zuil"'), encoding="utf-8")
+    code = cli.main(["kiosk", "--config", str(bad)])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert "regel 3" in err and "onbekende instelling 'printer'" in err
+    assert "Traceback" not in err and "Traceback" not in out
+
+
+def test_syntax_error_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "loket.toml"
+    bad.write_text(BAD_MODE.replace('location = "stadhuis"', "location = stadhuis"), encoding="utf-8")
+    assert cli.main(["balie", "--config", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "regel 3" in err and "geen geldige TOML" in err
+    assert "Traceback" not in err
+
+
+def test_unknown_mode_in_file_is_named_by_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "loket.toml"
+    bad.write_text(BAD_MODE, encoding="utf-8")
+    assert cli.main(["check", "--config", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "regel 2" in err and "onbekende modus 'baile'" in err
+
+
+def test_missing_config_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["display", "--config", str(tmp_path / "nergens.toml")]) == 2
+    assert "niet gevonden" in capsys.readouterr().err
+
+
+def test_check_prints_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "loket.toml"
+    good.write_text(BAD_MODE.replace("baile", "display"), encoding="utf-8")
+    assert cli.main(["check", "--config", str(good)]) == 0
+    out = capsys.readouterr().out
+    assert "in orde" in out and "display" in out
+
+
+def test_db_upgrade_creates_sqlite_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'hal' / 'loket.db'}"
+    assert cli.main(["db", "upgrade", "--url", url]) == 0
+    assert (tmp_path / "hal" / "loket.db").exists()
+    assert "bijgewerkt" in capsys.readouterr().out
+
+
+def test_db_upgrade_does_not_load_qt(tmp_path: Path) -> None:
+    # The database command runs on servers without a screen; it must not need Qt's libraries.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from app import cli; "
+        f"code = cli.main(['db', 'upgrade', '--url', 'sqlite:///{tmp_path / 'x.db'}']); "
+        "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt was imported'; sys.exit(code)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+def test_unexpected_error_is_logged_not_shown(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], log_file: Path
+) -> None:
+    def broken(_args: object) -> int:
+        raise RuntimeError("kapot bij BSN 999993653")
+
+    monkeypatch.setattr(cli, "cmd_version", broken)
+    assert cli.main(["version"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "RuntimeError" not in err
+    assert str(log_file) in err
+    logging.shutdown()
+    logged = log_file.read_text(encoding="utf-8")
+    assert "RuntimeError: kapot bij BSN *********" in logged
+    assert "999993653" not in logged
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["version"]) == 0
+    assert capsys.readouterr().out.startswith("loket ")
+
+
+def test_usage_error_returns_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["db"]) == 2
+    assert cli.main([]) == 2
