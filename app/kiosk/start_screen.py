@@ -23,15 +23,15 @@ def waiting_text(count: int) -> str:
 class ServiceButton(QPushButton):
     """A whole-width touch target: service name large, queue and band below it."""
 
-    def __init__(self, service_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, service_id: int, scale: float = 1.0, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service_id = service_id
         self.setObjectName("serviceButton")
-        self.setMinimumHeight(200)
+        self.setMinimumHeight(round(200 * scale))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(40, 20, 40, 20)
+        layout.setContentsMargins(round(40 * scale), round(20 * scale), round(40 * scale), round(20 * scale))
         layout.setSpacing(6)
         self.name_label = QLabel()
         self.name_label.setObjectName("serviceName")
@@ -63,12 +63,14 @@ class StartScreen(QWidget):
     #: the citizen tapped an open service; the window issues the ticket
     ticket_requested = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, scale: float = 1.0, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._scale = scale
         self._buttons: dict[int, ServiceButton] = {}
         self._location_name = ""
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(60, 60, 60, 48)
+        margin = round(60 * scale)
+        layout.setContentsMargins(margin, margin, margin, round(48 * scale))
         layout.setSpacing(28)
         self.location_label = QLabel()
         self.location_label.setObjectName("kioskSubtitle")
@@ -122,7 +124,7 @@ class StartScreen(QWidget):
             button.deleteLater()
         self._buttons = {}
         for service_id in service_ids:
-            button = ServiceButton(service_id)
+            button = ServiceButton(service_id, self._scale)
             button.clicked.connect(lambda _=False, sid=service_id: self._tapped(sid))
             self._button_box.addWidget(button)
             self._buttons[service_id] = button

@@ -31,6 +31,8 @@ class KioskWindow(QWidget):
         location_id: int,
         runner: TaskRunner,
         bridge: EventBridge,
+        *,
+        text_scale: float = 1.0,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -39,14 +41,14 @@ class KioskWindow(QWidget):
         self._runner = runner
         self._issuing = False
         self.setObjectName("kioskRoot")
-        self.setStyleSheet(kiosk_style())
+        self.setStyleSheet(kiosk_style(scale=text_scale))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         self.offline_banner = OfflineBanner(bridge)
         layout.addWidget(self.offline_banner)
         self.stack = QStackedWidget()
-        self.start_screen = StartScreen()
+        self.start_screen = StartScreen(text_scale)
         self.ticket_screen = TicketScreen()
         self.stack.addWidget(self.start_screen)
         self.stack.addWidget(self.ticket_screen)

@@ -46,6 +46,6 @@ STATE_TEXT = {
 
 OUTCOME_TEXT = {
     Outcome.HANDLED: "Afgehandeld",
-    Outcome.FORWARDED: "Doorgezet naar backoffice",
+    Outcome.FORWARDED: "Doorgestuurd naar backoffice",
     Outcome.REFERRED: "Verwezen",
 }

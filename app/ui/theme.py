@@ -6,6 +6,7 @@ dark so it does not glare across the hall. Screens take their style sheet from h
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QFont, QPalette
@@ -104,10 +105,8 @@ def common_style(c: Colours) -> str:
     """
 
 
-def kiosk_style(c: Colours = LIGHT) -> str:
-    return (
-        common_style(c)
-        + f"""
+def kiosk_css(c: Colours) -> str:
+    return f"""
     QWidget#kioskRoot {{ background: {c.background}; color: {c.text}; font-family: {FONT_FAMILY}; }}
     QLabel#kioskTitle {{ font-size: 56px; font-weight: 700; color: {c.text}; }}
     QLabel#kioskSubtitle {{ font-size: 30px; color: {c.muted}; }}
@@ -141,19 +140,16 @@ def kiosk_style(c: Colours = LIGHT) -> str:
         padding: 24px 40px; font-size: 38px; font-weight: 700; min-width: 420px;
     }}
     """
-    )
 
 
-def balie_style(c: Colours = LIGHT) -> str:
-    return (
-        common_style(c)
-        + f"""
+def balie_css(c: Colours) -> str:
+    return f"""
     QWidget#balieRoot {{ background: {c.background}; color: {c.text}; font-family: {FONT_FAMILY}; font-size: 18px; }}
     QLabel#screenTitle {{ font-size: 32px; font-weight: 700; }}
     QLabel#fieldLabel {{ font-size: 20px; font-weight: 600; }}
     QLabel#muted {{ color: {c.muted}; font-size: 18px; }}
     QFrame#panel {{ background: {c.surface}; border: 1px solid {c.border}; border-radius: 10px; }}
-    QLabel#currentNumber {{ font-size: 120px; font-weight: 800; color: {c.primary}; }}
+    QLabel#currentNumber {{ font-size: 108px; font-weight: 800; color: {c.primary}; }}
     QLabel#currentState {{ font-size: 26px; font-weight: 700; }}
     QLabel#currentDetail {{ font-size: 22px; }}
     QLabel#countName {{ font-size: 20px; }}
@@ -163,32 +159,49 @@ def balie_style(c: Colours = LIGHT) -> str:
         border-radius: 6px; background: {c.surface}; color: {c.text};
     }}
     QCheckBox {{ font-size: 20px; }}
+    QCheckBox::indicator {{ width: 24px; height: 24px; }}
     QPushButton {{
-        font-size: 20px; font-weight: 600; padding: 12px 16px; min-height: 44px; border-radius: 8px;
+        font-size: 20px; font-weight: 600; padding: 10px 16px; min-height: 40px; border-radius: 8px;
         background: {c.surface}; color: {c.primary}; border: 2px solid {c.primary};
     }}
     QPushButton[role="primary"] {{ background: {c.primary}; color: {c.on_primary}; }}
     QPushButton:disabled {{ background: {c.disabled_bg}; color: {c.disabled_text}; border-color: {c.disabled_bg}; }}
     """
-    )
 
 
-def display_style(c: Colours = DARK) -> str:
-    return (
-        common_style(c)
-        + f"""
+def display_css(c: Colours) -> str:
+    return f"""
     QWidget#displayRoot {{ background: {c.background}; color: {c.text}; font-family: {FONT_FAMILY}; }}
     QLabel#displayTitle {{ font-size: 44px; font-weight: 600; color: {c.muted}; }}
     QLabel#displayClock {{ font-size: 44px; font-weight: 600; color: {c.muted}; }}
-    QFrame#newestCall {{ background: {c.surface}; border: 6px solid {c.border}; border-radius: 24px; }}
+    QFrame#newestCall {{ background: {c.surface}; border: 6px solid {c.accent}; border-radius: 24px; }}
     QFrame#newestCall[flash="true"] {{ background: {c.accent}; border-color: {c.accent}; }}
     QLabel#newestNumber {{ font-size: 220px; font-weight: 800; color: {c.text}; }}
     QLabel#newestArrow {{ font-size: 160px; font-weight: 700; color: {c.accent}; }}
     QLabel#newestDesk {{ font-size: 150px; font-weight: 800; color: {c.text}; }}
     QFrame#newestCall[flash="true"] QLabel {{ color: {c.on_accent}; }}
     QLabel#historyCaption {{ font-size: 36px; color: {c.muted}; }}
-    QLabel#historyNumber {{ font-size: 76px; font-weight: 700; color: {c.text}; }}
-    QLabel#historyDesk {{ font-size: 76px; font-weight: 600; color: {c.muted}; }}
+    QLabel#historyNumber {{ font-size: 84px; font-weight: 700; color: {c.text}; }}
+    QLabel#historyDesk {{ font-size: 84px; font-weight: 600; color: {c.muted}; }}
     QLabel#displayEmpty {{ font-size: 64px; color: {c.muted}; }}
     """
-    )
+
+
+def scaled(css: str, scale: float) -> str:
+    """Adjustable text size: multiply every font size (a legal duty on the kiosk; it also lets
+    the demo fit all screens on one monitor)."""
+    if scale == 1.0:
+        return css
+    return re.sub(r"font-size: (\d+)px", lambda m: f"font-size: {max(10, round(int(m.group(1)) * scale))}px", css)
+
+
+def kiosk_style(c: Colours = LIGHT, scale: float = 1.0) -> str:
+    return scaled(common_style(c) + kiosk_css(c), scale)
+
+
+def balie_style(c: Colours = LIGHT, scale: float = 1.0) -> str:
+    return scaled(common_style(c) + balie_css(c), scale)
+
+
+def display_style(c: Colours = DARK, scale: float = 1.0) -> str:
+    return scaled(common_style(c) + display_css(c), scale)

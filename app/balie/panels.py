@@ -1,0 +1,140 @@
+"""The two small choices at the desk: where to transfer a visitor, and how a visit ended."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.queue.model import Desk, Outcome, Service
+from app.ui.texts import OUTCOME_TEXT
+
+
+@dataclass(frozen=True)
+class TransferTarget:
+    """Where a visitor goes: another dienst, or a given balie (keeping the dienst)."""
+
+    service_id: int | None
+    desk_id: int | None
+    front: bool
+
+
+class TransferPanel(QFrame):
+    #: the clerk confirmed a transfer
+    transfer_confirmed = Signal(object)  # TransferTarget
+    #: the clerk changed their mind
+    cancelled = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("panel")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        self.title = QLabel()
+        self.title.setObjectName("fieldLabel")
+        self.target_combo = QComboBox()
+        self.title.setBuddy(self.target_combo)
+        self.front_check = QCheckBox()
+        self.front_check.setChecked(True)
+        self.confirm_button = QPushButton()
+        self.confirm_button.setProperty("role", "primary")
+        self.cancel_button = QPushButton()
+        self.cancel_button.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.front_check, 1)
+        buttons.addWidget(self.confirm_button)
+        buttons.addWidget(self.cancel_button)
+        layout.addWidget(self.title)
+        layout.addWidget(self.target_combo)
+        layout.addLayout(buttons)
+        self.confirm_button.clicked.connect(self._confirm)
+        self.cancel_button.clicked.connect(self.cancelled)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.title.setText("&Doorsturen naar")
+        self.target_combo.setAccessibleName("Doorsturen naar dienst of balie")
+        self.front_check.setText("Vooraan in de rij")
+        self.front_check.setAccessibleName("Vooraan in de rij")
+        self.front_check.setToolTip("De bezoeker heeft al gewacht en komt als eerste aan de beurt")
+        self.confirm_button.setText("Doorsturen")
+        self.confirm_button.setAccessibleName("Doorsturen bevestigen")
+        self.cancel_button.setText("Annuleren (Esc)")
+        self.cancel_button.setAccessibleName("Doorsturen annuleren")
+
+    def offer(self, services: Sequence[Service], desks: Sequence[Desk], current_service_id: int, own_desk: int) -> None:
+        """Other services, then other desks that help with the visitor's current service."""
+        self.target_combo.clear()
+        for service in services:
+            if service.id != current_service_id:
+                self.target_combo.addItem(f"Dienst: {service.name_nl}", (service.id, None))
+        for desk in desks:
+            if desk.id != own_desk and current_service_id in desk.service_ids:
+                state = "open" if desk.is_open else "nu dicht"
+                self.target_combo.addItem(f"{desk.name} ({state})", (None, desk.id))
+        self.front_check.setChecked(True)
+        self.target_combo.setFocus()
+
+    def _confirm(self) -> None:
+        data = self.target_combo.currentData()
+        if data is None:
+            return
+        service_id, desk_id = data
+        self.transfer_confirmed.emit(TransferTarget(service_id, desk_id, self.front_check.isChecked()))
+
+
+class FinishPanel(QFrame):
+    """Finishing asks for the outcome every time: registration feeds management information."""
+
+    #: the clerk chose how the visit ended
+    outcome_chosen = Signal(object)  # Outcome
+    cancelled = Signal()
+
+    OUTCOMES = (Outcome.HANDLED, Outcome.FORWARDED, Outcome.REFERRED)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("panel")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        self.title = QLabel()
+        self.title.setObjectName("fieldLabel")
+        layout.addWidget(self.title)
+        grid = QGridLayout()
+        self.outcome_buttons: dict[Outcome, QPushButton] = {}
+        for index, outcome in enumerate(self.OUTCOMES):
+            button = QPushButton()
+            button.setShortcut(QKeySequence(str(index + 1)))
+            button.clicked.connect(lambda _=False, o=outcome: self.outcome_chosen.emit(o))
+            self.outcome_buttons[outcome] = button
+            grid.addWidget(button, index // 2, index % 2)
+        self.cancel_button = QPushButton()
+        self.cancel_button.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.cancel_button.clicked.connect(self.cancelled)
+        grid.addWidget(self.cancel_button, 1, 1)
+        layout.addLayout(grid)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.title.setText("Hoe is het gesprek afgerond?")
+        for number, (outcome, button) in enumerate(self.outcome_buttons.items(), start=1):
+            button.setText(f"{number}  {OUTCOME_TEXT[outcome]}")
+            button.setAccessibleName(f"Afronden: {OUTCOME_TEXT[outcome]} (toets {number})")
+        self.cancel_button.setText("Annuleren (Esc)")
+        self.cancel_button.setAccessibleName("Afronden annuleren")
+
+    def focus_first(self) -> None:
+        self.outcome_buttons[Outcome.HANDLED].setFocus()

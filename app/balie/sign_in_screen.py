@@ -1,0 +1,112 @@
+"""Balie sign-in: choose the desk and type your name. Real authentication is a later issue."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QFrame, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from app.core.errors import LoketError
+from app.core.queue.model import Desk
+from app.ui.widgets import ErrorArea
+
+
+class SignInScreen(QWidget):
+    #: the clerk asked to open `desk_id` under the name `staff`
+    sign_in_requested = Signal(int, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._desks: list[Desk] = []
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        panel = QFrame()
+        panel.setObjectName("panel")
+        panel.setMaximumWidth(620)
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(40, 36, 40, 36)
+        layout.setSpacing(12)
+        self.title = QLabel()
+        self.title.setObjectName("screenTitle")
+        self.desk_label = QLabel()
+        self.desk_label.setObjectName("fieldLabel")
+        self.desk_combo = QComboBox()
+        self.desk_label.setBuddy(self.desk_combo)
+        self.staff_label = QLabel()
+        self.staff_label.setObjectName("fieldLabel")
+        self.staff_edit = QLineEdit()
+        self.staff_edit.setMaxLength(60)
+        self.staff_label.setBuddy(self.staff_edit)
+        self.sign_in_button = QPushButton()
+        self.sign_in_button.setProperty("role", "primary")
+        self.sign_in_button.setDefault(True)
+        self.error_area = ErrorArea()
+        self.note = QLabel()
+        self.note.setObjectName("muted")
+        self.note.setWordWrap(True)
+        for widget in (self.title, self.desk_label, self.desk_combo, self.staff_label, self.staff_edit):
+            layout.addWidget(widget)
+        layout.addSpacing(12)
+        layout.addWidget(self.sign_in_button)
+        layout.addWidget(self.error_area)
+        layout.addWidget(self.note)
+        outer.addWidget(panel, alignment=Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
+        self.sign_in_button.clicked.connect(self._submit)
+        self.staff_edit.returnPressed.connect(self._submit)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.title.setText("Aanmelden aan de balie")
+        self.desk_label.setText("&Balie")
+        self.desk_combo.setAccessibleName("Balie kiezen")
+        self.staff_label.setText("Uw &naam")
+        self.staff_edit.setAccessibleName("Uw naam")
+        self.staff_edit.setPlaceholderText("Bijvoorbeeld: Sanne")
+        self.sign_in_button.setText("Aanmelden")
+        self.sign_in_button.setAccessibleName("Aanmelden")
+        self.note.setText("Na het aanmelden roept u bezoekers op met F1.")
+        self._fill_desks()
+
+    def show_desks(self, desks: Sequence[Desk], preselect: int | None = None, *, locked: bool = False) -> None:
+        """`locked`: this PC belongs to one balie (set in its config), so no choosing."""
+        current = self.selected_desk_id()
+        self._desks = list(desks)
+        self._fill_desks()
+        wanted = preselect if preselect is not None else current
+        for index, desk in enumerate(self._desks):
+            if desk.id == wanted:
+                self.desk_combo.setCurrentIndex(index)
+        self.desk_combo.setEnabled(not locked)
+
+    def selected_desk_id(self) -> int | None:
+        data = self.desk_combo.currentData()
+        return int(data) if data is not None else None
+
+    def show_error(self, error: LoketError) -> None:
+        self.error_area.show_error(error)
+
+    def _fill_desks(self) -> None:
+        index = self.desk_combo.currentIndex()
+        self.desk_combo.blockSignals(True)
+        self.desk_combo.clear()
+        for desk in self._desks:
+            label = desk.name if not desk.is_open else f"{desk.name} (nu aangemeld: {desk.staff or 'onbekend'})"
+            self.desk_combo.addItem(label, desk.id)
+        if 0 <= index < self.desk_combo.count():
+            self.desk_combo.setCurrentIndex(index)
+        self.desk_combo.blockSignals(False)
+
+    def _submit(self) -> None:
+        desk_id = self.selected_desk_id()
+        staff = self.staff_edit.text().strip()
+        if desk_id is None:
+            self.error_area.show_error(LoketError("Kies eerst een balie."))
+            return
+        if not staff:
+            self.error_area.show_error(LoketError("Vul uw naam in."))
+            self.staff_edit.setFocus()
+            return
+        self.error_area.clear_error()
+        self.sign_in_requested.emit(desk_id, staff)

@@ -1,0 +1,245 @@
+"""The composition root: the one place that builds concrete objects and wires them together.
+
+`run_demo` shows the whole flow on one PC (kiosk, two desks, the waiting-room display) on an
+embedded SQLite database; `run_mode` runs one mode per process against a shared database.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QStandardPaths
+from PySide6.QtWidgets import QApplication, QWidget
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from app.balie.window import BalieWindow
+from app.core.clock import Clock, SystemClock
+from app.core.errors import ConfigError, DatabaseUnavailable, LoketError
+from app.core.events import EventBus
+from app.core.queue.ports import TicketPrinter
+from app.core.queue.service import QueueService
+from app.display.call_screen import CallScreen
+from app.hardware.printer.fake import FakeTicketPrinter
+from app.kiosk.window import KioskWindow
+from app.store.database import Database
+from app.store.schema import locations
+from app.store.seed import seed_demo
+from app.ui import theme
+from app.ui.bridge import EventBridge
+from app.ui.sound import Chime, SoundChime, write_chime_wav
+from app.ui.tasks import TaskRunner, ThreadPoolTaskRunner
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "loket"
+DEMO_DESKS = ("Balie 1", "Balie 2")
+
+
+def application() -> QApplication:
+    """The QApplication, created once, with Loket's name (which decides the data folder)."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QCoreApplication.setApplicationName(APP_NAME)
+    app = QApplication(sys.argv[:1])
+    theme.apply_base(app)
+    return app
+
+
+def default_data_dir() -> Path:
+    QCoreApplication.setApplicationName(APP_NAME)
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(location) if location else Path.home() / ".local" / "share" / APP_NAME
+
+
+@dataclass
+class Runtime:
+    """Everything one process runs on; `close()` shuts it down in the right order."""
+
+    database: Database
+    bus: EventBus
+    bridge: EventBridge
+    runner: TaskRunner
+    queue: QueueService
+    watcher: Any
+    clock: Clock
+    location_id: int
+    windows: list[QWidget] = field(default_factory=list)
+    printer: TicketPrinter | None = None
+
+    def close(self) -> None:
+        for window in self.windows:
+            window.close()
+        self.bridge.detach()
+        self.watcher.stop()
+        if isinstance(self.runner, ThreadPoolTaskRunner):
+            self.runner.wait_for_done(5000)
+        self.database.dispose()
+
+
+def _runtime(database: Database, location_id: int, printer: TicketPrinter | None, runner: TaskRunner | None) -> Runtime:
+    bus = EventBus()
+    bridge = EventBridge(bus)
+    clock = SystemClock()
+    queue = QueueService(database.queue_store(), clock, printer)
+    watcher = database.watcher(bus)
+    watcher.start()
+    return Runtime(
+        database=database,
+        bus=bus,
+        bridge=bridge,
+        runner=runner or ThreadPoolTaskRunner(bridge),
+        queue=queue,
+        watcher=watcher,
+        clock=clock,
+        location_id=location_id,
+        printer=printer,
+    )
+
+
+def _chime(data_dir: Path) -> Chime:
+    try:
+        wav = write_chime_wav(data_dir / "geluid" / "oproep.wav")
+    except OSError:
+        wav = write_chime_wav(Path(tempfile.gettempdir()) / "loket-oproep.wav")
+    return SoundChime(wav)
+
+
+def build_demo(data_dir: Path, *, runner: TaskRunner | None = None, chime: Chime | None = None) -> Runtime:
+    """The demo hall in `data_dir/demo.db`: seeded when empty, two desks, all screens."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database = Database.open(f"sqlite:///{data_dir / 'demo.db'}")
+    database.upgrade()
+    if database.is_empty():
+        log.info("demo: nieuwe database met voorbeeldstadhuis in %s", data_dir)
+        seed_demo(database)
+    location_id = _location_id(database, None)
+    printer = FakeTicketPrinter()
+    rt = _runtime(database, location_id, printer, runner)
+    kiosk = KioskWindow(rt.queue, location_id, rt.runner, rt.bridge, text_scale=0.55)
+    desks = {d.name: d.id for d in rt.queue.snapshot(location_id).desks}
+    balies = [
+        BalieWindow(
+            rt.queue,
+            rt.clock,
+            location_id,
+            rt.runner,
+            rt.bridge,
+            desk_id=desks.get(name),
+            staff=f"Medewerker {index}",
+            text_scale=0.8,
+        )
+        for index, name in enumerate(DEMO_DESKS, start=1)
+    ]
+    display = CallScreen(
+        rt.queue, rt.clock, location_id, rt.runner, rt.bridge, chime or _chime(data_dir), text_scale=0.45
+    )
+    rt.windows = [kiosk, *balies, display]
+    return rt
+
+
+def _arrange_demo(windows: list[QWidget]) -> None:
+    """Kiosk left, display top right, the desks below it: the whole flow at a glance."""
+    kiosk, *balies, display = windows
+    screen = QApplication.primaryScreen()
+    area = screen.availableGeometry() if screen is not None else None
+    left, top = (area.x(), area.y()) if area is not None else (0, 0)
+    width = area.width() if area is not None else 1920
+    kiosk_width = min(620, width // 3)
+    kiosk.setGeometry(left, top + 30, kiosk_width, 1000)
+    display.setGeometry(left + kiosk_width + 10, top + 30, 900, 506)
+    for index, balie in enumerate(balies):
+        balie.setGeometry(left + kiosk_width + 10 + 40 * index, top + 570 + 40 * index, 1000, 640)
+    for window in windows:
+        window.show()
+
+
+def run_demo(data_dir: Path | None = None) -> int:
+    """Kiosk, two desks and the display in one process, on SQLite in the user's data folder."""
+    app = application()
+    folder = data_dir or default_data_dir()
+    rt = build_demo(folder)
+    _arrange_demo(rt.windows)
+    log.info("demo draait; gegevens in %s", folder)
+    try:
+        return int(app.exec())
+    finally:
+        rt.close()
+
+
+def run_mode(
+    mode: str,
+    database_url: str,
+    location: str,
+    desk: str | None = None,
+    *,
+    settings: Any = None,
+    data_dir: Path | None = None,
+    printer: TicketPrinter | None = None,
+) -> int:
+    """One mode per process: `kiosk`, `balie` or `display`. `location` is the vestiging's name
+    (or id); `desk` the balie's name (balie only; without it the clerk chooses). Raises
+    LoketError (ConfigError, DatabaseUnavailable) before any window opens."""
+    if mode not in ("kiosk", "balie", "display"):
+        raise ConfigError(f"de modus '{mode}' is nog niet beschikbaar", key="mode")
+    app = application()
+    database = Database.open(database_url)
+    try:
+        location_id = _location_id(database, location)
+        if mode == "kiosk" and printer is None:
+            log.warning("nog geen echte volgnummerprinter: de kiosk gebruikt de nepprinter")
+            printer = FakeTicketPrinter()
+        rt = _runtime(database, location_id, printer, None)
+    except LoketError:
+        database.dispose()
+        raise
+    window = _mode_window(rt, mode, desk, data_dir or default_data_dir())
+    rt.windows = [window]
+    if mode in ("kiosk", "display"):
+        window.showFullScreen()
+    else:
+        window.showMaximized()
+    try:
+        return int(app.exec())
+    finally:
+        rt.close()
+
+
+def _mode_window(rt: Runtime, mode: str, desk: str | None, data_dir: Path) -> QWidget:
+    if mode == "kiosk":
+        return KioskWindow(rt.queue, rt.location_id, rt.runner, rt.bridge)
+    if mode == "display":
+        return CallScreen(rt.queue, rt.clock, rt.location_id, rt.runner, rt.bridge, _chime(data_dir))
+    desk_id = None
+    if desk is not None:
+        desks = {d.name: d.id for d in rt.queue.snapshot(rt.location_id).desks}
+        if desk not in desks:
+            rt.close()
+            raise ConfigError(f"balie '{desk}' bestaat niet in deze vestiging", key="desk")
+        desk_id = desks[desk]
+    return BalieWindow(
+        rt.queue, rt.clock, rt.location_id, rt.runner, rt.bridge, desk_id=desk_id, desk_locked=bool(desk)
+    )
+
+
+def _location_id(database: Database, location: str | None) -> int:
+    """The vestiging by name or id; None takes the first (the demo has one)."""
+    query = select(locations.c.id, locations.c.name).order_by(locations.c.id)
+    try:
+        with database.reader.connect() as conn:
+            rows = conn.execute(query).all()
+    except OperationalError as error:
+        raise DatabaseUnavailable(
+            "De database is niet bereikbaar of nog niet ingericht (loket db upgrade)", detail=str(error.orig)[:200]
+        ) from error
+    for row in rows:
+        if location is None or location in (row.name, str(row.id)):
+            return int(row.id)
+    known = ", ".join(r.name for r in rows) or "geen"
+    raise ConfigError(f"vestiging '{location}' staat niet in de database (bekend: {known})", key="location")
