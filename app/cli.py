@@ -9,7 +9,6 @@ Qt and the database are imported inside the commands, so `loket db upgrade` neve
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import logging.handlers
 import os
@@ -94,13 +93,16 @@ def setup_logging(log_file: Path | None, *, level: int = logging.INFO, console: 
 
 
 def _import_bootstrap() -> ModuleType:
+    """The UI's composition root, imported only by the commands that open windows."""
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        # Without this check Qt aborts the process with a core dump and an English message.
+        raise CommandUnavailable(
+            "geen beeldscherm gevonden (DISPLAY en WAYLAND_DISPLAY zijn leeg); start Loket in een bureaubladsessie"
+        )
     try:
-        # Imported by name so that the mypy gate doesn't depend on the UI package being present.
-        bootstrap = importlib.import_module("app.bootstrap")
-    except ModuleNotFoundError as error:
-        if error.name == "app.bootstrap":
-            raise CommandUnavailable("deze versie van Loket kan nog geen schermen openen") from error
-        raise _missing_library(error) from error
+        from app import bootstrap
     except ImportError as error:
         raise _missing_library(error) from error
     return bootstrap
@@ -117,23 +119,22 @@ def _missing_library(error: ImportError) -> LoketError:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     bootstrap = _import_bootstrap()
-    run_demo: Callable[..., int] = bootstrap.run_demo
-    return run_demo(data_dir=args.data_dir)
+    return int(bootstrap.run_demo(data_dir=args.data_dir))
 
 
 def cmd_mode(args: argparse.Namespace) -> int:
     settings = load_settings(_config_path(args), mode=args.command)
     log.info("starting %s at %s, desk %s", settings.mode, settings.location, settings.desk or "-")
     bootstrap = _import_bootstrap()
-    run_mode: Callable[..., int] | None = getattr(bootstrap, "run_mode", None)
-    if run_mode is None:
-        raise CommandUnavailable(f"de modus '{settings.mode}' is nog niet beschikbaar")
-    return run_mode(
-        settings.mode,
-        database_url=settings.database_url,
-        location=settings.location,
-        desk=settings.desk,
-        settings=settings,
+    # Modes without screens yet (host, manage) are refused by run_mode with a ConfigError.
+    return int(
+        bootstrap.run_mode(
+            settings.mode,
+            database_url=settings.database_url,
+            location=settings.location,
+            desk=settings.desk,
+            settings=settings,
+        )
     )
 
 
@@ -165,9 +166,17 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     database = Database.open(url)
     try:
         database.upgrade()
+        print(f"Database bijgewerkt: {_hide_password(url)}")
+        if args.demo_data:
+            if database.is_empty():
+                from app.store.seed import seed_demo
+
+                seed_demo(database)
+                print("Voorbeeldvestiging 'Stadhuis' met diensten en balies toegevoegd.")
+            else:
+                print("De database bevat al gegevens; geen voorbeeldgegevens toegevoegd.")
     finally:
         database.dispose()
-    print(f"Database bijgewerkt: {_hide_password(url)}")
     return EXIT_OK
 
 
@@ -215,7 +224,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="OPDRACHT")
 
     demo = sub.add_parser("demo", parents=[common], help="alles op één pc, met voorbeeldgegevens")
-    demo.add_argument("--data-dir", type=Path, help="map voor de demodatabase (standaard een tijdelijke map)")
+    demo.add_argument(
+        "--data-dir", type=Path, help="map voor de demodatabase (standaard de gegevensmap van de gebruiker)"
+    )
     demo.set_defaults(handler=cmd_demo)
 
     for mode in MODES:
@@ -234,6 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
     source = upgrade.add_mutually_exclusive_group()
     source.add_argument("--config", metavar="BESTAND", help=config_help)
     source.add_argument("--url", help="database-URL, bijvoorbeeld postgresql+psycopg://beheer@db01/loket")
+    upgrade.add_argument(
+        "--demo-data", action="store_true", help="vul een lege database met de voorbeeldvestiging 'Stadhuis'"
+    )
     upgrade.set_defaults(handler=cmd_db_upgrade)
 
     sub.add_parser("simulate", help="simuleer een dag in de hal (opties: loket simulate --help)")

@@ -114,3 +114,22 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 def test_usage_error_returns_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["db"]) == 2
     assert cli.main([]) == 2
+
+
+def test_db_upgrade_with_demo_data_seeds_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'loket.db'}"
+    assert cli.main(["db", "upgrade", "--url", url, "--demo-data"]) == 0
+    assert "Stadhuis" in capsys.readouterr().out
+    assert cli.main(["db", "upgrade", "--url", url, "--demo-data"]) == 0
+    assert "al gegevens" in capsys.readouterr().out
+
+
+def test_gui_command_without_a_screen_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Qt would abort the process with a core dump; the user gets a sentence instead.
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(cli.sys, "platform", "linux")
+    assert cli.main(["demo", "--data-dir", str(tmp_path)]) == 2
+    assert "geen beeldscherm" in capsys.readouterr().err
