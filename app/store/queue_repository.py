@@ -43,7 +43,7 @@ from app.store.schema import (
 
 NOTIFY_CHANNEL = "loket_changes"
 #: tickets per queue group the claim looks at (more than one, for rows another desk holds)
-QUEUE_HEAD = 3
+QUEUE_HEAD = 5
 
 
 def _location(row: Any) -> Location:
@@ -248,15 +248,23 @@ class SqlQueueTransaction:
         query = select(tickets).where(tickets.c.id.in_(heads)).order_by(tickets.c.id)
         return self._load(list(self._conn.execute(query)))
 
-    def lock_waiting(self, ticket_id: int) -> Ticket | None:
-        """Lock the ticket if it still waits and no other desk holds it. On PostgreSQL a row
-        another transaction has locked is skipped (SKIP LOCKED); READ COMMITTED re-checks the
-        state on the newest row version. SQLite's BEGIN IMMEDIATE already serialises writers."""
-        query = select(tickets).where(and_(tickets.c.id == ticket_id, tickets.c.state == TicketState.WAITING.value))
+    def lock_first_waiting(self, ticket_ids: Sequence[int]) -> Ticket | None:
+        """Lock the first ticket in `ticket_ids` order that still waits and that no other desk
+        holds, in one statement: on PostgreSQL rows another transaction has locked are
+        skipped (SKIP LOCKED) and READ COMMITTED re-checks the state on the newest row
+        version. SQLite's BEGIN IMMEDIATE already serialises writers."""
+        if not ticket_ids:
+            return None
+        ids = list(ticket_ids)
+        query = select(tickets).where(and_(tickets.c.id.in_(ids), tickets.c.state == TicketState.WAITING.value))
         if self._postgres:
-            query = query.with_for_update(skip_locked=True)
-        found = self._load(list(self._conn.execute(query)))
-        return found[0] if found else None
+            position = func.array_position(postgresql.array(ids), tickets.c.id)
+            query = query.order_by(position).limit(1).with_for_update(skip_locked=True)
+            found = self._load(list(self._conn.execute(query)))
+            return found[0] if found else None
+        rows = {r.id: r for r in self._conn.execute(query)}
+        first = next((i for i in ids if i in rows), None)
+        return self._load([rows[first]])[0] if first is not None else None
 
     def tickets_of_day(self, location_id: int, business_day: date) -> list[Ticket]:
         query = select(tickets).where(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
 from app.core.events import Event
-from app.core.queue.model import Desk, Location, Service, Ticket
+from app.core.queue.model import Desk, Location, Priority, Service, Ticket
 from app.core.queue.rules import RecentCall
 
 
@@ -21,6 +21,15 @@ class ServiceTime:
     desk_id: int
     started_at: datetime
     minutes: float
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A ticket taken earlier: the recent pace per dienst and priority, for the estimate."""
+
+    service_id: int
+    priority: Priority
+    issued_at: datetime
 
 
 class QueueTransaction(Protocol):
@@ -47,9 +56,10 @@ class QueueTransaction(Protocol):
         desk target) in waiting order, since the rule only ever takes a group's first."""
         ...
 
-    def lock_waiting(self, ticket_id: int) -> Ticket | None:
-        """Lock the ticket for this transaction if it still waits; None when another desk has
-        it (PostgreSQL SKIP LOCKED; on SQLite the transaction already holds the write lock)."""
+    def lock_first_waiting(self, ticket_ids: Sequence[int]) -> Ticket | None:
+        """Lock and return the first ticket of `ticket_ids` (in that order) that still waits and
+        that no other desk holds right now; None when all are gone (PostgreSQL SKIP LOCKED; on
+        SQLite the transaction already holds the write lock)."""
         ...
 
     def recent_calls(self, location_id: int, since: datetime, limit: int = 20) -> list[RecentCall]:

@@ -28,7 +28,7 @@ from app.core.queue.model import (
     format_number,
 )
 from app.core.queue.ports import QueueStore, QueueTransaction, TicketPrint, TicketPrinter
-from app.core.queue.rules import business_date, callable_by, reset_instant, select_next
+from app.core.queue.rules import business_date, callable_by, queue_order, reset_instant
 
 log = logging.getLogger(__name__)
 
@@ -225,18 +225,16 @@ class QueueService:
             recent = tx.recent_calls(location.id, reset_instant(day, location.reset_time, location.timezone))
             taken: set[int] = set()
             while True:
-                choice = select_next(candidates, desk, location, recent, now)
-                if choice is None and taken:
-                    candidates = tx.claim_candidates(desk, day, exclude=taken)  # look further down
-                    choice = select_next(candidates, desk, location, recent, now)
-                if choice is None:
+                # The rule's full order, so that when other desks hold the first choice the
+                # store can lock the next one in the same statement.
+                order = [t.id for t in queue_order(candidates, desk, location, recent, now) if t.id is not None]
+                if not order:
                     raise NothingWaiting(f"Niemand wacht voor {desk.name}", desk=desk.name)
-                assert choice.id is not None
-                pick = tx.lock_waiting(choice.id)
+                pick = tx.lock_first_waiting(order)
                 if pick is not None:
                     break
-                taken.add(choice.id)  # another desk took it a moment ago: choose again
-                candidates.remove(choice)
+                taken.update(order)  # all taken a moment ago by other desks: look further down
+                candidates = tx.claim_candidates(desk, day, exclude=taken)
             pick.call(desk.id, desk.staff, now)
             tx.save_ticket(pick)
             tx.record(self._called(pick, desk, now))
@@ -247,7 +245,7 @@ class QueueService:
         now = self._clock.now()
         with self._store.transaction() as tx:
             desk, _ = self._desk_ready(tx, desk_id)
-            found = tx.lock_waiting(ticket_id)
+            found = tx.lock_first_waiting([ticket_id])
             if found is None:
                 number = tx.ticket(ticket_id).number
                 raise InvalidTransition(f"{number} wacht niet (meer)", ticket=number)
