@@ -173,6 +173,34 @@ def run_demo(data_dir: Path | None = None) -> int:
         rt.close()
 
 
+def build_mode(
+    mode: str,
+    database_url: str,
+    location: str,
+    desk: str | None = None,
+    *,
+    data_dir: Path | None = None,
+    printer: TicketPrinter | None = None,
+) -> Runtime:
+    """Everything one mode needs, its window built but not shown. Raises LoketError
+    (ConfigError, DatabaseUnavailable) before any window exists."""
+    if mode not in ("kiosk", "balie", "display"):
+        raise ConfigError(f"de modus '{mode}' is nog niet beschikbaar", key="mode")
+    application()
+    database = Database.open(database_url)
+    try:
+        location_id = _location_id(database, location)
+        if mode == "kiosk" and printer is None:
+            log.warning("nog geen echte volgnummerprinter: de kiosk gebruikt de nepprinter")
+            printer = FakeTicketPrinter()
+        rt = _runtime(database, location_id, printer, None)
+    except LoketError:
+        database.dispose()
+        raise
+    rt.windows = [_mode_window(rt, mode, desk, data_dir or default_data_dir())]
+    return rt
+
+
 def run_mode(
     mode: str,
     database_url: str,
@@ -186,27 +214,14 @@ def run_mode(
     """One mode per process: `kiosk`, `balie` or `display`. `location` is the vestiging's name
     (or id); `desk` the balie's name (balie only; without it the clerk chooses). Raises
     LoketError (ConfigError, DatabaseUnavailable) before any window opens."""
-    if mode not in ("kiosk", "balie", "display"):
-        raise ConfigError(f"de modus '{mode}' is nog niet beschikbaar", key="mode")
-    app = application()
-    database = Database.open(database_url)
-    try:
-        location_id = _location_id(database, location)
-        if mode == "kiosk" and printer is None:
-            log.warning("nog geen echte volgnummerprinter: de kiosk gebruikt de nepprinter")
-            printer = FakeTicketPrinter()
-        rt = _runtime(database, location_id, printer, None)
-    except LoketError:
-        database.dispose()
-        raise
-    window = _mode_window(rt, mode, desk, data_dir or default_data_dir())
-    rt.windows = [window]
+    rt = build_mode(mode, database_url, location, desk, data_dir=data_dir, printer=printer)
+    window = rt.windows[0]
     if mode in ("kiosk", "display"):
         window.showFullScreen()
     else:
         window.showMaximized()
     try:
-        return int(app.exec())
+        return int(application().exec())
     finally:
         rt.close()
 

@@ -82,7 +82,6 @@ def _run(url: str, desks: int, raw: bool) -> float:
     hall = seed_location(
         db, "Bench", (ServiceSpec("A", "A", "A", "A"),), tuple(DeskSpec(f"Balie {n}", ("A",)) for n in range(desks))
     )
-    queue = QueueService(db.queue_store(), SystemClock())
     location_id = hall.location_id
     with db.queue_store().reading() as tx:
         location = tx.location(location_id)
