@@ -47,17 +47,15 @@ def allowed_actions(state: TicketState | None, waiting: int) -> set[Action]:
 
 
 #: key, label, accessible name of each action button
-BUTTONS: dict[Action, tuple[Qt.Key, str, str]] = {
-    Action.NEXT: (Qt.Key.Key_F1, "Volgende", "Volgende bezoeker oproepen"),
-    Action.RECALL: (Qt.Key.Key_F2, "Opnieuw roepen", "Bezoeker opnieuw oproepen"),
-    Action.NO_SHOW: (Qt.Key.Key_F3, "Niet verschenen", "Bezoeker is niet verschenen"),
-    Action.START: (Qt.Key.Key_F4, "Start", "Gesprek starten"),
-    Action.PAUSE: (Qt.Key.Key_F5, "Pauze", "Gesprek pauzeren"),
-    Action.TRANSFER: (Qt.Key.Key_F6, "Doorsturen", "Bezoeker doorsturen"),
-    Action.FINISH: (Qt.Key.Key_F7, "Afronden", "Gesprek afronden"),
+BUTTONS: dict[Action, tuple[str, str, str]] = {
+    Action.NEXT: ("F1", "Volgende", "Volgende bezoeker oproepen"),
+    Action.RECALL: ("F2", "Opnieuw roepen", "Bezoeker opnieuw oproepen"),
+    Action.NO_SHOW: ("F3", "Niet verschenen", "Bezoeker is niet verschenen"),
+    Action.START: ("F4", "Start", "Gesprek starten"),
+    Action.PAUSE: ("F5", "Pauze", "Gesprek pauzeren"),
+    Action.TRANSFER: ("F6", "Doorsturen", "Bezoeker doorsturen"),
+    Action.FINISH: ("F7", "Afronden", "Gesprek afronden"),
 }
-KEY_NAMES = {Qt.Key.Key_F1: "F1", Qt.Key.Key_F2: "F2", Qt.Key.Key_F3: "F3", Qt.Key.Key_F4: "F4"}
-KEY_NAMES |= {Qt.Key.Key_F5: "F5", Qt.Key.Key_F6: "F6", Qt.Key.Key_F7: "F7"}
 
 
 class DeskScreen(QWidget):
@@ -167,7 +165,6 @@ class DeskScreen(QWidget):
         self.buttons: dict[Action, QPushButton] = {}
         for index, action in enumerate(BUTTONS):
             button = QPushButton()
-            button.setShortcut(QKeySequence(BUTTONS[action][0]))
             button.clicked.connect(lambda _=False, a=action: self.trigger(a))
             self.buttons[action] = button
             grid.addWidget(button, index // 3, index % 3)
@@ -200,8 +197,9 @@ class DeskScreen(QWidget):
             key, label, name = BUTTONS[action]
             if action is Action.PAUSE and self.current is not None and self.current.state is TicketState.ON_HOLD:
                 label, name = "Hervatten", "Gesprek hervatten"
-            button.setText(f"{label}  ({KEY_NAMES[key]})")
-            button.setAccessibleName(f"{name} ({KEY_NAMES[key]})")
+            button.setText(f"{label}  ({key})")
+            button.setShortcut(QKeySequence(key))  # after setText, which resets the shortcut
+            button.setAccessibleName(f"{name} ({key})")
         self.transfer_panel.retranslate_ui()
         self.finish_panel.retranslate_ui()
         self._show_current()
@@ -272,7 +270,8 @@ class DeskScreen(QWidget):
             self.number_label.show()
             self.number_label.setText(ticket.number)
             self.number_label.setAccessibleName(f"Huidige bezoeker {ticket.number}")
-            recalls = f" ({ticket.recall_count + 1}e keer)" if ticket.recall_count else ""
+            called_again = ticket.recall_count and ticket.state is TicketState.CALLED
+            recalls = f" ({ticket.recall_count + 1}e keer)" if called_again else ""
             self.state_label.setText(STATE_TEXT[ticket.state] + recalls)
             service = self._service_name(ticket.service_id)
             self.service_label.setText(f"Dienst: {service}")

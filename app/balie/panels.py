@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -52,7 +52,6 @@ class TransferPanel(QFrame):
         self.confirm_button = QPushButton()
         self.confirm_button.setProperty("role", "primary")
         self.cancel_button = QPushButton()
-        self.cancel_button.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         buttons = QHBoxLayout()
         buttons.addWidget(self.front_check, 1)
         buttons.addWidget(self.confirm_button)
@@ -67,12 +66,14 @@ class TransferPanel(QFrame):
     def retranslate_ui(self) -> None:
         self.title.setText("&Doorsturen naar")
         self.target_combo.setAccessibleName("Doorsturen naar dienst of balie")
+        self.target_combo.view().setAccessibleName("Lijst met diensten en balies")
         self.front_check.setText("Vooraan in de rij")
         self.front_check.setAccessibleName("Vooraan in de rij")
         self.front_check.setToolTip("De bezoeker heeft al gewacht en komt als eerste aan de beurt")
         self.confirm_button.setText("Doorsturen")
         self.confirm_button.setAccessibleName("Doorsturen bevestigen")
         self.cancel_button.setText("Annuleren (Esc)")
+        self.cancel_button.setShortcut(QKeySequence("Esc"))  # setText resets shortcuts
         self.cancel_button.setAccessibleName("Doorsturen annuleren")
 
     def offer(self, services: Sequence[Service], desks: Sequence[Desk], current_service_id: int, own_desk: int) -> None:
@@ -117,12 +118,10 @@ class FinishPanel(QFrame):
         self.outcome_buttons: dict[Outcome, QPushButton] = {}
         for index, outcome in enumerate(self.OUTCOMES):
             button = QPushButton()
-            button.setShortcut(QKeySequence(str(index + 1)))
             button.clicked.connect(lambda _=False, o=outcome: self.outcome_chosen.emit(o))
             self.outcome_buttons[outcome] = button
             grid.addWidget(button, index // 2, index % 2)
         self.cancel_button = QPushButton()
-        self.cancel_button.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         self.cancel_button.clicked.connect(self.cancelled)
         grid.addWidget(self.cancel_button, 1, 1)
         layout.addLayout(grid)
@@ -132,8 +131,10 @@ class FinishPanel(QFrame):
         self.title.setText("Hoe is het gesprek afgerond?")
         for number, (outcome, button) in enumerate(self.outcome_buttons.items(), start=1):
             button.setText(f"{number}  {OUTCOME_TEXT[outcome]}")
+            button.setShortcut(QKeySequence(str(number)))  # setText resets shortcuts
             button.setAccessibleName(f"Afronden: {OUTCOME_TEXT[outcome]} (toets {number})")
         self.cancel_button.setText("Annuleren (Esc)")
+        self.cancel_button.setShortcut(QKeySequence("Esc"))
         self.cancel_button.setAccessibleName("Afronden annuleren")
 
     def focus_first(self) -> None:

@@ -61,6 +61,7 @@ class SignInScreen(QWidget):
         self.title.setText("Aanmelden aan de balie")
         self.desk_label.setText("&Balie")
         self.desk_combo.setAccessibleName("Balie kiezen")
+        self.desk_combo.view().setAccessibleName("Lijst met balies")
         self.staff_label.setText("Uw &naam")
         self.staff_edit.setAccessibleName("Uw naam")
         self.staff_edit.setPlaceholderText("Bijvoorbeeld: Sanne")

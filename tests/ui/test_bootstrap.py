@@ -1,0 +1,87 @@
+"""The composition root: the demo builds a working hall; run_mode refuses bad settings clearly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app import bootstrap
+from app.balie.desk_screen import Action
+from app.balie.window import BalieWindow
+from app.core.errors import ConfigError
+from app.display.call_screen import CallScreen
+from app.hardware.printer.fake import FakeTicketPrinter
+from app.kiosk.window import KioskWindow
+from app.store.database import Database
+from app.ui.accessibility import unlabeled_focusable
+from app.ui.tasks import SyncTaskRunner
+from tests.ui.conftest import CountingChime
+
+
+@pytest.fixture
+def demo(tmp_path: Path, qapp: QApplication) -> Iterator[tuple[bootstrap.Runtime, CountingChime]]:
+    chime = CountingChime()
+    runtime = bootstrap.build_demo(tmp_path / "data", runner=SyncTaskRunner(), chime=chime)
+    yield runtime, chime
+    runtime.close()
+    for window in runtime.windows:
+        window.deleteLater()
+
+
+def test_demo_shows_the_whole_flow(qtbot: QtBot, demo: tuple[bootstrap.Runtime, CountingChime]) -> None:
+    runtime, chime = demo
+    kiosk, balie_1, balie_2, display = runtime.windows
+    assert isinstance(kiosk, KioskWindow) and isinstance(display, CallScreen)
+    assert isinstance(balie_1, BalieWindow) and isinstance(balie_2, BalieWindow)
+    for window in runtime.windows:
+        window.show()
+        assert unlabeled_focusable(window) == []
+
+    # The two desks come pre-filled with Balie 1 and Balie 2: one click to sign in.
+    balie_2.sign_in_screen.sign_in_button.click()
+    assert balie_2.desk_screen is not None and "Balie 2" in balie_2.desk_screen.title.text()
+
+    snapshot = runtime.queue.snapshot(runtime.location_id)
+    rijbewijs = next(s.service.id for s in snapshot.services if s.service.name_nl == "Rijbewijs")
+    kiosk.start_screen.button_for(rijbewijs).click()
+    assert kiosk.ticket_screen.number.text() == "B001"
+    assert isinstance(runtime.printer, FakeTicketPrinter) and len(runtime.printer.jobs) == 1
+
+    desk = balie_2.desk_screen
+    qtbot.waitUntil(lambda: desk.buttons[Action.NEXT].isEnabled(), timeout=5000)
+    desk.buttons[Action.NEXT].click()
+    qtbot.waitUntil(lambda: display.newest_text() == "B001 → Balie 2", timeout=5000)
+    assert chime.count == 1
+
+
+def test_demo_seeds_only_once(tmp_path: Path, qapp: QApplication) -> None:
+    for _ in range(2):
+        runtime = bootstrap.build_demo(tmp_path, runner=SyncTaskRunner(), chime=CountingChime())
+        desks = runtime.queue.snapshot(runtime.location_id).desks
+        runtime.close()
+        for window in runtime.windows:
+            window.deleteLater()
+        assert [d.name for d in desks] == ["Balie 1", "Balie 2", "Balie 3", "Balie 4"]
+
+
+def test_run_mode_refuses_a_mode_it_cannot_run_yet(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="host"):
+        bootstrap.run_mode("host", f"sqlite:///{tmp_path / 'x.db'}", "Stadhuis")
+
+
+def test_run_mode_names_the_known_locations(tmp_path: Path, qapp: QApplication) -> None:
+    url = f"sqlite:///{tmp_path / 'hall.db'}"
+    database = Database.open(url)
+    database.upgrade()
+    from app.store.seed import seed_demo
+
+    seed_demo(database)
+    database.dispose()
+    with pytest.raises(ConfigError, match="Stadhuis"):
+        bootstrap.run_mode("display", url, "Gemeentewinkel")
+    with pytest.raises(ConfigError, match="Balie 9"):
+        bootstrap.run_mode("balie", url, "Stadhuis", "Balie 9")
