@@ -368,7 +368,7 @@ class DeskScreen(QWidget):
         self._busy = False
         # Show the result at once; the snapshot that follows fills in the rest.
         self.current = ticket if ticket.state.at_desk else None
-        log.info("%s: %s is nu %s", self.desk_id, ticket.number, ticket.state.value)
+        log.info("balie %s: %s is nu %s", self.desk_id, ticket.number, ticket.state.value)
         self.retranslate_ui()
         self.refresh()
 

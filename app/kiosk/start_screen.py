@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from app.core.queue.service import QueueSnapshot, ServiceStatus
 from app.ui.texts import band_text
@@ -27,11 +28,12 @@ class ServiceButton(QPushButton):
         super().__init__(parent)
         self.service_id = service_id
         self.setObjectName("serviceButton")
-        self.setMinimumHeight(round(200 * scale))
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setMinimumHeight(round(150 * scale))
+        self.setMaximumHeight(round(280 * scale))  # a portrait kiosk must not get giant buttons
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(round(40 * scale), round(20 * scale), round(40 * scale), round(20 * scale))
+        layout.setContentsMargins(round(28 * scale), round(20 * scale), round(28 * scale), round(20 * scale))
         layout.setSpacing(6)
         self.name_label = QLabel()
         self.name_label.setObjectName("serviceName")
@@ -40,18 +42,21 @@ class ServiceButton(QPushButton):
         for label in (self.name_label, self.detail_label):
             # Taps must reach the button, not the labels on top of it.
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            label.setWordWrap(True)
             layout.addWidget(label)
 
     def show_status(self, status: ServiceStatus) -> None:
         service = status.service
         self.name_label.setText(service.name_nl)
         if service.is_open:
-            detail = f"{waiting_text(status.waiting)}  ·  {band_text(status.band_for_new)}"
+            band = status.band_for_new
+            wait = f"Wachttijd: {band_text(band)}" if band is not None else "Nu is er geen balie open"
+            detail = f"{waiting_text(status.waiting)}\n{wait}"
         else:
             detail = "Gesloten"
         self.detail_label.setText(detail)
         self.setEnabled(service.is_open)
-        self.setAccessibleName(f"{service.name_nl}. {detail}")
+        self.setAccessibleName(f"{service.name_nl}. {detail.replace(chr(10), '. ')}")
         self.setAccessibleDescription(
             "Tik om een volgnummer te nemen" if service.is_open else "Deze dienst is gesloten"
         )
@@ -85,9 +90,10 @@ class StartScreen(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         layout.addSpacing(12)
-        self._button_box = QVBoxLayout()
-        self._button_box.setSpacing(24)
-        layout.addLayout(self._button_box)
+        self._button_box = QGridLayout()
+        self._button_box.setSpacing(round(24 * scale))
+        self._columns = 1
+        layout.addLayout(self._button_box, 3)
         layout.addWidget(self.error_area)
         layout.addStretch(1)
         self.footer = QLabel()
@@ -126,8 +132,20 @@ class StartScreen(QWidget):
         for service_id in service_ids:
             button = ServiceButton(service_id, self._scale)
             button.clicked.connect(lambda _=False, sid=service_id: self._tapped(sid))
-            self._button_box.addWidget(button)
             self._buttons[service_id] = button
+        self._place_buttons()
+
+    def _place_buttons(self) -> None:
+        for index, button in enumerate(self._buttons.values()):
+            self._button_box.addWidget(button, index // self._columns, index % self._columns)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # Portrait kiosks get one column of buttons; landscape screens two, so all fit.
+        columns = 2 if event.size().width() > event.size().height() * 1.1 else 1
+        if columns != self._columns:
+            self._columns = columns
+            self._place_buttons()
+        super().resizeEvent(event)
 
     def _tapped(self, service_id: int) -> None:
         self.error_area.clear_error()

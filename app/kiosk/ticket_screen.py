@@ -19,8 +19,8 @@ class TicketScreen(QWidget):
         super().__init__(parent)
         self._issued: IssuedTicket | None = None
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(60, 80, 60, 60)
-        layout.setSpacing(24)
+        layout.setContentsMargins(60, 40, 60, 40)
+        layout.setSpacing(16)
         self.caption = self._label("ticketCaption")
         self.number = self._label("ticketNumber")
         self.service = self._label("ticketService")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from app.core.errors import LoketError
 from app.core.events import DatabaseStatusChanged, Event
@@ -43,6 +44,8 @@ class KioskWindow(QWidget):
         self.setObjectName("kioskRoot")
         self.setStyleSheet(kiosk_style(scale=text_scale))
         layout = QVBoxLayout(self)
+        # The kiosk fills its screen; the screen's size decides the layout, not the reverse.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         self.offline_banner = OfflineBanner(bridge)
@@ -66,6 +69,8 @@ class KioskWindow(QWidget):
         )
         bridge.queue_changed.connect(self._on_queue_event)
         bridge.database_status_changed.connect(self._on_database_status)
+        # Nothing looks pre-selected on a touch screen; Tab still reaches every button.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.retranslate_ui()
         self.refresh()
 
@@ -89,6 +94,7 @@ class KioskWindow(QWidget):
     def show_start(self) -> None:
         self.return_timer.stop()
         self.stack.setCurrentWidget(self.start_screen)
+        self.setFocus()
         self.refresh()
 
     def _issued(self, issued: IssuedTicket) -> None:
@@ -117,3 +123,7 @@ class KioskWindow(QWidget):
         if event.online:
             self.start_screen.error_area.clear_error()
             self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.setFocus()

@@ -113,23 +113,23 @@ def kiosk_css(c: Colours) -> str:
     QLabel#kioskFooter {{ font-size: 24px; color: {c.muted}; }}
     QPushButton#serviceButton {{
         background: {c.primary}; color: {c.on_primary}; border: none; border-radius: 16px;
-        padding: 24px 36px; text-align: left; font-size: 40px; font-weight: 700;
+        padding: 0; text-align: left; font-size: 40px; font-weight: 700;
     }}
     QPushButton#serviceButton:pressed {{ background: {c.text}; }}
     QPushButton#serviceButton:disabled {{
         background: {c.disabled_bg}; color: {c.disabled_text}; font-weight: 600;
     }}
     QPushButton#serviceButton:focus {{ border: 5px solid {c.accent}; }}
-    QLabel#serviceName {{ font-size: 46px; font-weight: 700; color: {c.on_primary}; background: transparent; }}
+    QLabel#serviceName {{ font-size: 40px; font-weight: 700; color: {c.on_primary}; background: transparent; }}
     QLabel#serviceDetail {{ font-size: 30px; color: {c.on_primary}; background: transparent; }}
     QLabel#serviceName:disabled, QLabel#serviceDetail:disabled {{ color: {c.disabled_text}; }}
     QLabel#ticketCaption {{ font-size: 34px; color: {c.muted}; }}
-    QLabel#ticketNumber {{ font-size: 260px; font-weight: 800; color: {c.primary}; }}
+    QLabel#ticketNumber {{ font-size: 230px; font-weight: 800; color: {c.primary}; }}
     QLabel#ticketService {{ font-size: 44px; font-weight: 700; }}
     QLabel#ticketFact {{ font-size: 34px; }}
     QLabel#ticketHint {{
-        font-size: 40px; font-weight: 700; background: {c.primary}; color: {c.on_primary};
-        padding: 20px; border-radius: 12px;
+        font-size: 36px; font-weight: 700; background: {c.primary}; color: {c.on_primary};
+        padding: 18px; border-radius: 12px;
     }}
     QLabel#printFailed {{
         font-size: 34px; font-weight: 700; background: {c.warning_bg}; color: {c.warning_text};
