@@ -8,6 +8,7 @@ tomllib only reports lines for syntax errors, so `_KeyLines` finds the line of a
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import logging
 import os
 import re
@@ -135,8 +136,8 @@ def parse_settings(text: str, *, path: Path | None = None, mode: str | None = No
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        message, line = _split_toml_error(str(error))
-        raise ConfigError(f"geen geldige TOML: {message}", path=where, line=line) from None
+        message, line, key = _syntax_error(text, str(error))
+        raise ConfigError(f"geen geldige TOML: {message}", path=where, key=key, line=line) from None
     lines = _KeyLines(text)
     if mode is not None:
         if mode not in MODES:
@@ -241,8 +242,9 @@ def _build(cls: type[Any], raw: object, key: tuple[str, ...], ctx: _Context) -> 
     fields = {f.name: f for f in dataclasses.fields(cls)}
     for name in raw:
         if name not in fields:
-            allowed = ", ".join(fields)
-            raise ctx.error(f"onbekende instelling '{name}' (tikfout?); toegestaan zijn: {allowed}", (*key, name))
+            close = difflib.get_close_matches(name, fields, n=1)
+            hint = f"bedoelt u '{close[0]}'?" if close else f"toegestaan zijn: {', '.join(fields)}"
+            raise ctx.error(f"onbekende instelling '{name}'; {hint}", (*key, name))
     values: dict[str, Any] = {}
     for name, spec in fields.items():
         if name not in raw:
@@ -281,16 +283,52 @@ def _convert(hint: Any, value: object, key: tuple[str, ...], ctx: _Context) -> A
 
 # --- line numbers ----------------------------------------------------------------------------
 
-_TOML_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)\s*$")
+_TOML_LINE = re.compile(r"\s*\(at (?:line (\d+), column \d+|end of document)\)\s*$")
+# tomllib's messages are English; these are the ones an admin editing by hand will meet.
+_TOML_MESSAGES = (
+    ("Expected newline or end of document", "na een waarde hoort een nieuwe regel (tekst zonder aanhalingstekens?)"),
+    ("Invalid value", "ongeldige waarde; zet tekst tussen aanhalingstekens"),
+    ("Cannot overwrite a value", "deze instelling staat twee keer in het bestand"),
+    ("Cannot declare", "deze tabel staat twee keer in het bestand"),
+    ("Unterminated string", "een tekst is niet afgesloten met een aanhalingsteken"),
+    ('Expected "\'"', "een tekst is niet afgesloten met een aanhalingsteken"),
+    ("Expected '=' after a key", "na de naam van een instelling hoort '='"),
+    ("Expected ']' at the end of a table", "een tabelnaam is niet afgesloten met ']'"),
+    ("Unclosed array", "een lijst is niet afgesloten met ']'"),
+    ("Illegal character '\\n'", "een tekst is niet afgesloten met een aanhalingsteken"),
+    ("Illegal character", "ongeldig teken"),
+)
 _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
 
 
-def _split_toml_error(text: str) -> tuple[str, int | None]:
-    match = _TOML_LINE.search(text)
-    if not match:
-        return text, None
-    return text[: match.start()], int(match.group(1))
+def _syntax_error(text: str, error: str) -> tuple[str, int | None, str]:
+    """A Dutch message, the line and (for duplicates) the key of a tomllib error."""
+    match = _TOML_LINE.search(error)
+    english = error[: match.start()] if match else error
+    line = int(match.group(1)) if match and match.group(1) else None
+    message = next((dutch for prefix, dutch in _TOML_MESSAGES if english.startswith(prefix)), english)
+    key = ""
+    if english.startswith(("Cannot overwrite", "Cannot declare")):
+        # tomllib often reports a duplicate at the end of the document; point at the second one.
+        duplicate = _KeyLines(text).duplicate
+        if duplicate:
+            key, line = ".".join(duplicate[0]), duplicate[1]
+    elif line is None and english.startswith(("Unterminated string", 'Expected "\'"')):
+        line = _unclosed_string_line(text)
+    return message, line, key
+
+
+def _unclosed_string_line(text: str) -> int | None:
+    """The first line whose value opens a quote it doesn't close (tomllib only says "end of document")."""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = re.sub(r"\\.", "", raw)  # escaped characters, e.g. \" inside a string
+        if '"""' in line or "'''" in line or "=" not in line:
+            continue
+        value = line.split("=", 1)[1].strip()
+        if value[:1] in ('"', "'") and value.count(value[0]) < 2:
+            return number
+    return None
 
 
 def _dotted(text: str) -> tuple[str, ...]:
@@ -303,6 +341,7 @@ class _KeyLines:
 
     def __init__(self, text: str) -> None:
         self._lines: dict[tuple[str, ...], int] = {}
+        self.duplicate: tuple[tuple[str, ...], int] | None = None
         table: tuple[str, ...] = ()
         in_multiline: str | None = None
         for number, line in enumerate(text.splitlines(), start=1):
@@ -314,11 +353,15 @@ class _KeyLines:
             header = _HEADER.match(line)
             if header:
                 table = _dotted(header.group(1))
+                if table in self._lines and not line.lstrip().startswith("[["):
+                    self.duplicate = self.duplicate or (table, number)
                 self._lines.setdefault(table, number)
                 continue
             key = _KEY.match(line)
             if key:
                 full = (*table, *_dotted(key.group(1)))
+                if full in self._lines:
+                    self.duplicate = self.duplicate or (full, number)
                 for depth in range(len(table) + 1, len(full) + 1):
                     self._lines.setdefault(full[:depth], number)
                 rest = line[key.end() :]

@@ -141,7 +141,7 @@ def test_unknown_key_is_a_typo(tmp_path: Path) -> None:
     error = error_for(tmp_path, BALIE.replace('host = "10.0.0.5"', 'hots = "10.0.0.5"'))
     assert error.key == "devices.receipt_printer.hots"
     assert error.line == 12
-    assert "onbekende instelling 'hots'" in str(error)
+    assert "onbekende instelling 'hots'; bedoelt u 'host'?" in str(error)
 
 
 def test_unknown_table(tmp_path: Path) -> None:
@@ -196,3 +196,16 @@ def test_multiline_string_is_not_read_as_keys(tmp_path: Path) -> None:
     error = error_for(tmp_path, text)
     assert error.key == "devices.receipt_printer.extra"
     assert error.line == 16
+
+
+def test_duplicate_key_names_the_second_line(tmp_path: Path) -> None:
+    error = error_for(tmp_path, BALIE.replace('desk = "3"', 'desk = "3"\nlocation = "wijkpost"'))
+    assert error.key == "workstation.location"
+    assert error.line == 6
+    assert "twee keer" in str(error)
+
+
+def test_unclosed_string_names_its_line(tmp_path: Path) -> None:
+    error = error_for(tmp_path, BALIE.replace('host = "10.0.0.5"', 'host = "10.0.0.5'))
+    assert error.line == 12
+    assert "aanhalingsteken" in str(error)
