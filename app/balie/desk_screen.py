@@ -142,7 +142,7 @@ class DeskScreen(QWidget):
         self.number_label = QLabel()
         self.number_label.setObjectName("currentNumber")
         facts = QVBoxLayout()
-        facts.setContentsMargins(24, 0, 0, 0)
+        self._facts = facts
         self.state_label = QLabel()
         self.state_label.setObjectName("currentState")
         self.service_label = QLabel()
@@ -262,11 +262,16 @@ class DeskScreen(QWidget):
         if ticket is None:
             self.number_label.hide()
             self.number_label.setText("")
+            self._facts.setContentsMargins(0, 0, 0, 0)
             self.state_label.setText("Geen bezoeker")
-            self.service_label.setText("Druk op Volgende (F1) om iemand op te roepen.")
+            if self.my_waiting():
+                self.service_label.setText("Druk op Volgende (F1) om iemand op te roepen.")
+            else:
+                self.service_label.setText("Er wacht nu niemand voor uw diensten.")
             self.waited_label.setText("")
             self.at_desk_label.setText("")
         else:
+            self._facts.setContentsMargins(24, 0, 0, 0)
             self.number_label.show()
             self.number_label.setText(ticket.number)
             self.number_label.setAccessibleName(f"Huidige bezoeker {ticket.number}")

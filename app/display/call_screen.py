@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer
@@ -26,6 +27,8 @@ from app.ui.widgets import OfflineBanner
 
 log = logging.getLogger(__name__)
 
+#: a call older than this (heard while catching up after an outage) is shown, not announced
+STALE_AFTER = timedelta(minutes=2)
 #: how many calls the screen shows (the newest plus the ones before it)
 SHOWN_CALLS = 6
 #: the newest call switches colour this many times, then keeps only its accent border
@@ -161,9 +164,19 @@ class CallScreen(QWidget):
         if event.location_id != self._location_id:
             return
         self._add(Call(event.ticket_id, event.number, event.desk_name, event.called_at))
+        if self._is_stale(event.called_at):
+            log.info("oude oproep %s → %s getoond zonder geluid", event.number, event.desk_name)
+            return
         log.info("oproep %s → %s", event.number, event.desk_name)
         self._chime.play()
         self._start_flash()
+
+    def _is_stale(self, called_at: str) -> bool:
+        try:
+            moment = datetime.fromisoformat(called_at)
+        except ValueError:
+            return False
+        return self._clock.now() - moment > STALE_AFTER
 
     def _add(self, call: Call) -> None:
         # A recall or a second call moves the ticket to the top instead of showing it twice.

@@ -65,6 +65,10 @@ def _deliver(outcome: _Outcome) -> None:
                 log.warning("taak faalde zonder foutafhandeling: %s (%s)", outcome.error.message, outcome.error.code)
         elif outcome.on_done is not None:
             outcome.on_done(outcome.value)
+    except RuntimeError as error:
+        if "already deleted" not in str(error):
+            log.exception("afhandeling van taakresultaat faalde")
+        # else: the screen was closed while its work ran; nobody is left to tell.
     except Exception:  # a broken callback must not take the window down
         log.exception("afhandeling van taakresultaat faalde")
 

@@ -98,3 +98,14 @@ def test_starts_with_who_is_at_a_desk_without_chiming(
     assert screen.newest_text() == "B001 → Balie 4"
     assert history(screen) == ["A001 Balie 1"]
     assert chime.count == 0
+
+
+def test_calls_heard_late_after_an_outage_are_shown_without_chime(
+    make_display: Callable[[], CallScreen], bus: EventBus, hall: SeedIds, qtbot: QtBot, chime: CountingChime
+) -> None:
+    screen = make_display()
+    # The watcher catches up after the database came back: this call is ten minutes old.
+    bus.publish(TicketCalled(hall.location_id, 5, "C005", 3, 3, "Balie 3", 0, "2026-11-23T08:50:00+00:00"))
+    qtbot.waitUntil(lambda: screen.newest_text() == "C005 → Balie 3", timeout=5000)
+    assert chime.count == 0
+    assert not screen.flashing
