@@ -26,7 +26,7 @@ from app.core.queue.model import (
     Ticket,
     TicketState,
 )
-from app.core.queue.ports import ServiceTime
+from app.core.queue.ports import Arrival, ServiceTime
 from app.core.queue.rules import RecentCall
 from app.store.schema import (
     changes,
@@ -271,6 +271,15 @@ class SqlQueueTransaction:
             and_(tickets.c.location_id == location_id, tickets.c.business_date == business_day)
         )
         return self._load(list(self._conn.execute(query.order_by(tickets.c.id))))
+
+    def arrivals(self, location_id: int, since: datetime) -> list[Arrival]:
+        query = select(tickets.c.service_id, tickets.c.priority, tickets.c.issued_at).where(
+            and_(tickets.c.location_id == location_id, tickets.c.issued_at >= to_db(since))
+        )
+        return [
+            Arrival(r.service_id, Priority(r.priority), utc(r.issued_at))  # type: ignore[arg-type]
+            for r in self._conn.execute(query)
+        ]
 
     def recent_calls(self, location_id: int, since: datetime, limit: int = 20) -> list[RecentCall]:
         query = (

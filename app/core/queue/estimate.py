@@ -5,20 +5,22 @@ several services in an order of preference, that priority tickets interleave and
 busy desk is partly done. Here every open desk is given the moment it will be free (the
 remaining part of its current visit), and the calling rule `select_next` decides which
 waiting ticket each desk takes next, with service times learned per service from recent
-visits. The result is the expected number of minutes until each ticket is called.
+visits. Visitors still to come are let in at the pace of the last hour per dienst and
+priority, because under this rule a later visitor can be called first. The result is the
+expected number of minutes until each ticket is called.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from app.core.queue.model import Desk, Location, Service, Ticket, TicketState
-from app.core.queue.ports import ServiceTime
-from app.core.queue.rules import RecentCall, select_next
+from app.core.queue.model import Desk, Location, Priority, Service, Ticket, TicketState
+from app.core.queue.ports import Arrival, ServiceTime
+from app.core.queue.rules import RecentCall, callable_by, select_next
 
 #: walking to the desk after the call, in minutes
 CALL_OVERHEAD_MINUTES = 0.5
@@ -26,6 +28,12 @@ CALL_OVERHEAD_MINUTES = 0.5
 PRIOR_WEIGHT = 3.0
 #: how many recent service times per service count
 HISTORY = 30
+#: the pace of arrivals per dienst and priority is measured over this many recent minutes
+ARRIVAL_WINDOW_MINUTES = 60.0
+#: ... but over no fewer than this, so that the first visitors of the day do not set a wild pace
+ARRIVAL_MIN_SPAN_MINUTES = 15.0
+#: expected arrivals are played forward at most this far
+HORIZON_MINUTES = 240.0
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,7 @@ class QueueState:
     recent: Sequence[RecentCall]
     service_times: Sequence[ServiceTime]
     now: datetime
+    arrivals: Sequence[Arrival] = ()  # tickets taken recently: the pace of who is still to come
 
 
 def mean_service_minutes(services: Sequence[Service], times: Sequence[ServiceTime]) -> dict[int, float]:
@@ -64,9 +73,54 @@ def remaining_minutes(ticket: Ticket, mean: float, now: datetime) -> float:
     return max(mean - elapsed, 0.25 * mean)
 
 
+def arrival_rates(arrivals: Sequence[Arrival], now: datetime) -> dict[tuple[int, Priority], float]:
+    """Tickets per minute per dienst and priority over the recent window."""
+    window = timedelta(minutes=ARRIVAL_WINDOW_MINUTES)
+    recent = [a for a in arrivals if timedelta(0) <= now - a.issued_at <= window]
+    if not recent:
+        return {}
+    since_first = (now - min(a.issued_at for a in recent)).total_seconds() / 60
+    span = max(min(ARRIVAL_WINDOW_MINUTES, since_first), ARRIVAL_MIN_SPAN_MINUTES)
+    counts = Counter((a.service_id, a.priority) for a in recent)
+    return {key: count / span for key, count in counts.items()}
+
+
+def expected_arrivals(rates: dict[tuple[int, Priority], float], horizon: float) -> list[tuple[float, int, Priority]]:
+    """Who is still to come, at the expected moments of a steady stream: the k-th visitor of a
+    stream with rate r after k/r minutes."""
+    future = []
+    for (service_id, priority), rate in rates.items():
+        k = 1
+        while k / rate <= horizon:
+            future.append((k / rate, service_id, priority))
+            k += 1
+    return sorted(future, key=lambda item: (item[0], item[1], -int(item[2])))
+
+
+def _virtual_ticket(state: QueueState, minute: float, service_id: int, priority: Priority, order: int) -> Ticket:
+    moment = state.now + timedelta(minutes=minute)
+    ticket = Ticket(
+        id=None,
+        location_id=state.location.id,
+        service_id=service_id,
+        number="",
+        sequence=10**6 + order,  # after every real ticket that entered the queue at the same moment
+        business_date=state.now.date(),
+        issued_at=moment,
+        priority=priority,
+    )
+    ticket.start_waiting(moment)
+    return ticket
+
+
 def estimate_waits(state: QueueState) -> dict[int, float]:
     """Minutes from `state.now` until each waiting ticket is called. Tickets that no open
-    desk serves are left out (the screen says so instead of guessing)."""
+    desk serves are left out (the screen says so instead of guessing).
+
+    Visitors who come in later can still be called first: a priority ticket in the interleave,
+    or a desk's first-preference dienst at a desk shared with the ticket's dienst. So the play
+    also lets the expected arrivals come in, at the pace of the last hour.
+    """
     means = mean_service_minutes(state.services, state.service_times)
     default = 8.0
     free_at: dict[int, float] = {}
@@ -79,20 +133,31 @@ def estimate_waits(state: QueueState) -> dict[int, float]:
             free_at[ticket.desk_id] = remaining_minutes(ticket, mean, state.now)
 
     remaining = [t for t in state.waiting if t.state is TicketState.WAITING and t.id is not None]
+    unplaced = {id(t) for t in remaining if any(callable_by(t, d) for d in open_desks.values())}
+    future = expected_arrivals(arrival_rates(state.arrivals, state.now), HORIZON_MINUTES)
+    next_arrival = 0
     history = list(state.recent)
     result: dict[int, float] = {}
-    while remaining and free_at:
+    while unplaced and free_at:
         desk_id = min(free_at, key=lambda d: (free_at[d], d))
         moment = free_at[desk_id]
+        while next_arrival < len(future) and future[next_arrival][0] <= moment:
+            minute, service_id, priority = future[next_arrival]
+            remaining.append(_virtual_ticket(state, minute, service_id, priority, next_arrival))
+            next_arrival += 1
         pick = select_next(
             remaining, open_desks[desk_id], state.location, history, state.now + timedelta(minutes=moment)
         )
         if pick is None:
-            del free_at[desk_id]  # nothing this desk serves is left
+            if next_arrival < len(future):
+                free_at[desk_id] = future[next_arrival][0]  # idle until the next expected visitor
+            else:
+                del free_at[desk_id]  # nothing this desk serves is left
             continue
-        assert pick.id is not None
-        result[pick.id] = moment
-        remaining.remove(pick)
+        if pick.id is not None:
+            result[pick.id] = moment
+            unplaced.discard(id(pick))
+        remaining.pop(next(i for i, t in enumerate(remaining) if t is pick))
         history.insert(0, RecentCall(pick.service_id, pick.priority))
         free_at[desk_id] = moment + CALL_OVERHEAD_MINUTES + means.get(pick.service_id, default)
     return result

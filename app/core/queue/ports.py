@@ -62,6 +62,10 @@ class QueueTransaction(Protocol):
         SQLite the transaction already holds the write lock)."""
         ...
 
+    def arrivals(self, location_id: int, since: datetime) -> list[Arrival]:
+        """Tickets taken at or after `since`, whatever became of them: the recent pace of visitors."""
+        ...
+
     def recent_calls(self, location_id: int, since: datetime, limit: int = 20) -> list[RecentCall]:
         """Calls since `since` (the start of the business day), newest first."""
         ...

@@ -6,6 +6,7 @@ screen in another process learns of exactly what happened.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import secrets
 from collections.abc import Callable, Sequence
@@ -15,7 +16,7 @@ from datetime import date, datetime, timedelta
 from app.core.clock import Clock
 from app.core.errors import DeskBusy, DeskClosed, InvalidTransition, LoketError, NothingWaiting, ServiceClosed
 from app.core.events import DayReset, DeskChanged, Event, ServiceChanged, TicketCalled, TicketChanged, TicketIssued
-from app.core.queue.estimate import QueueState, estimate_waits, wait_band
+from app.core.queue.estimate import ARRIVAL_WINDOW_MINUTES, QueueState, estimate_waits, wait_band
 from app.core.queue.model import (
     Desk,
     IssueChannel,
@@ -354,16 +355,7 @@ class QueueService:
             issued_at=state.now,
             queued_at=state.now,
         )
-        probe_state = QueueState(
-            state.location,
-            state.services,
-            state.desks,
-            state.at_desks,
-            [*state.waiting, probe],
-            state.recent,
-            state.service_times,
-            state.now,
-        )
+        probe_state = dataclasses.replace(state, waiting=[*state.waiting, probe])
         estimate = estimate_waits(probe_state).get(-1)
         return wait_band(estimate) if estimate is not None else None
 
@@ -380,6 +372,7 @@ class QueueService:
             recent=tx.recent_calls(location.id, reset_instant(day, location.reset_time, location.timezone)),
             service_times=tx.service_times(location.id, now - SERVICE_TIME_WINDOW),
             now=now,
+            arrivals=tx.arrivals(location.id, now - timedelta(minutes=ARRIVAL_WINDOW_MINUTES)),
         )
 
     def _desk_ready(self, tx: QueueTransaction, desk_id: int) -> tuple[Desk, Location]:
