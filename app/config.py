@@ -166,8 +166,6 @@ def parse_settings(text: str, *, path: Path | None = None, mode: str | None = No
 def _check(settings: WorkstationSettings, ctx: _Context) -> None:
     if not settings.location.strip():
         raise ctx.error("de locatie mag niet leeg zijn", ("workstation", "location"))
-    if settings.mode == "balie" and not settings.desk:
-        raise ctx.error('een balie-werkplek heeft een balienummer nodig (desk = "3")', ("workstation", "desk"))
     if not re.fullmatch(r"[a-z]{2}", settings.language):
         raise ctx.error(
             f"taal moet een taalcode van twee letters zijn (zoals \"nl\"), niet '{settings.language}'",
@@ -202,6 +200,8 @@ def _check_printer(printer: PrinterSettings, key: tuple[str, ...], ctx: _Context
 
 
 def _check_port(port: int, key: tuple[str, ...], ctx: _Context) -> None:
+    if port == 0:
+        raise ctx.error(f"'{key[-1]}' ontbreekt (het poortnummer van het apparaat)", key)
     if not 1 <= port <= 65535:
         raise ctx.error(f"poortnummer moet tussen 1 en 65535 liggen, niet {port}", key)
 

@@ -78,7 +78,7 @@ def test_installer_example_is_valid() -> None:
     # IT copies this file; it must load as it is shipped.
     settings = load_settings(EXAMPLE)
     assert settings.mode == "balie"
-    assert settings.desk == "3"
+    assert settings.desk == "Balie 3"
 
 
 def test_mode_from_command_line_overrides_file(tmp_path: Path) -> None:
@@ -166,10 +166,16 @@ def test_dotted_key_line(tmp_path: Path) -> None:
     assert error.line == 1
 
 
-def test_balie_needs_desk(tmp_path: Path) -> None:
-    error = error_for(tmp_path, BALIE.replace('desk = "3"\n', ""))
-    assert error.key == "workstation.desk"
-    assert "balienummer" in str(error)
+def test_balie_without_desk_is_a_flexible_workplace(tmp_path: Path) -> None:
+    # The clerk then picks the desk at sign-in.
+    assert load_settings(write(tmp_path, BALIE.replace('desk = "3"\n', ""))).desk is None
+
+
+def test_payment_terminal_needs_host_and_port(tmp_path: Path) -> None:
+    error = error_for(tmp_path, BALIE + '\n[devices.payment_terminal]\nkind = "nexo"\nhost = "10.0.0.9"\n')
+    assert error.key == "devices.payment_terminal.port"
+    assert error.line == 15
+    assert "ontbreekt" in str(error)
 
 
 def test_network_printer_needs_host(tmp_path: Path) -> None:
