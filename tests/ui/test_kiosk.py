@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from pytestqt.qtbot import QtBot
 
+from app.core.errors import LoketError
 from app.core.queue.service import QueueService
 from app.hardware.printer.fake import FakeTicketPrinter
 from app.kiosk.window import RETURN_AFTER_MS, KioskWindow
 from app.store.seed import SeedIds
+from app.ui.bridge import EventBridge
+from app.ui.tasks import SyncTaskRunner, ThreadPoolTaskRunner
+
+T = TypeVar("T")
 
 
 def test_every_service_has_a_button_with_queue_and_band(make_kiosk: Callable[[], KioskWindow], hall: SeedIds) -> None:
@@ -102,3 +108,60 @@ def test_service_closed_meanwhile_gives_a_plain_message(
     assert error.isVisible()
     assert error.text() == "Rijbewijs is gesloten"
     assert "Traceback" not in error.text()
+
+
+class HeldRunner:
+    """Work waits until the test releases it, as a slow database would make it wait."""
+
+    def __init__(self) -> None:
+        self.held: list[Callable[[], None]] = []
+
+    def run(
+        self,
+        work: Callable[[], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[LoketError], None] | None = None,
+    ) -> None:
+        self.held.append(lambda: SyncTaskRunner().run(work, on_done, on_error))
+
+    def release_all(self) -> None:
+        while self.held:
+            self.held.pop(0)()
+
+
+def test_a_double_tap_gives_one_ticket(
+    qtbot: QtBot, queue: QueueService, hall: SeedIds, bridge: EventBridge, printer: FakeTicketPrinter
+) -> None:
+    runner = HeldRunner()
+    kiosk = KioskWindow(queue, hall.location_id, runner, bridge)
+    qtbot.addWidget(kiosk)
+    runner.release_all()  # the first picture
+    button = kiosk.start_screen.button_for(hall.service_ids["REISDOC"])
+    button.click()
+    button.click()  # impatient second tap while the first is still being issued
+    assert len(runner.held) == 1
+    runner.release_all()
+    assert kiosk.ticket_screen.number.text() == "A001"
+    assert len(printer.jobs) == 1
+
+
+def test_kiosk_with_the_production_runner(
+    qtbot: QtBot, queue: QueueService, hall: SeedIds, bridge: EventBridge
+) -> None:
+    runner = ThreadPoolTaskRunner()
+    kiosk = KioskWindow(queue, hall.location_id, runner, bridge)
+    qtbot.addWidget(kiosk)
+    qtbot.waitUntil(lambda: kiosk.start_screen.title.text() != "", timeout=5000)
+    qtbot.waitUntil(lambda: "Welkom ·" in kiosk.start_screen.location_label.text(), timeout=5000)
+    kiosk.start_screen.button_for(hall.service_ids["RIJBEWIJS"]).click()
+    qtbot.waitUntil(lambda: kiosk.ticket_screen.number.text() == "B001", timeout=5000)
+    assert runner.wait_for_done(5000)
+
+
+def test_retranslate_keeps_the_texts(make_kiosk: Callable[[], KioskWindow], hall: SeedIds) -> None:
+    kiosk = make_kiosk()
+    kiosk.start_screen.button_for(hall.service_ids["REISDOC"]).click()
+    before = kiosk.ticket_screen.wait.text()
+    kiosk.retranslate_ui()
+    assert kiosk.ticket_screen.wait.text() == before
+    assert kiosk.start_screen.title.text() == "Waarvoor komt u?"
