@@ -61,6 +61,8 @@ BUTTONS: dict[Action, tuple[str, str, str]] = {
 class DeskScreen(QWidget):
     #: the desk was closed (Afmelden); the window goes back to the sign-in screen
     signed_out = Signal()
+    #: the desk was closed somewhere else (another PC, the host); same way back, with a word why
+    closed_elsewhere = Signal()
 
     def __init__(
         self,
@@ -212,6 +214,10 @@ class DeskScreen(QWidget):
     def show_snapshot(self, snapshot: QueueSnapshot) -> None:
         self._snapshot = snapshot
         self._desk = next((d for d in snapshot.desks if d.id == self.desk_id), None)
+        if self._desk is not None and not self._desk.is_open and not self._busy:
+            self.tick_timer.stop()
+            self.closed_elsewhere.emit()
+            return
         self.current = next((t for t in snapshot.at_desks if t.desk_id == self.desk_id), None)
         self._fill_counts(snapshot)
         self.retranslate_ui()

@@ -81,6 +81,7 @@ class BalieWindow(QWidget):
         log.info("aangemeld aan %s", desk.name)
         screen = DeskScreen(self._queue, self._clock, self._location_id, desk.id, self._runner)
         screen.signed_out.connect(self._signed_out)
+        screen.closed_elsewhere.connect(self._closed_elsewhere)
         self.desk_screen = screen
         self.stack.addWidget(screen)
         self.stack.setCurrentWidget(screen)
@@ -90,6 +91,10 @@ class BalieWindow(QWidget):
     def _sign_in_failed(self, error: LoketError) -> None:
         self.sign_in_screen.sign_in_button.setEnabled(True)
         self.sign_in_screen.show_error(error)
+
+    def _closed_elsewhere(self) -> None:
+        self._signed_out()
+        self.sign_in_screen.show_error(LoketError("Uw balie is afgemeld op een andere plek. Meld u opnieuw aan."))
 
     def _signed_out(self) -> None:
         screen = self.desk_screen

@@ -175,3 +175,13 @@ def test_sign_out_closes_the_desk_and_returns_to_sign_in(
     assert window.stack.currentWidget() is window.sign_in_screen
     desks = {d.name: d for d in queue.snapshot(hall.location_id).desks}
     assert not desks["Balie 1"].is_open
+
+
+def test_desk_closed_elsewhere_returns_to_sign_in_with_a_reason(
+    qtbot: QtBot, make_balie: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
+) -> None:
+    window = make_balie()
+    queue.close_desk(hall.desk_ids["Balie 1"])  # e.g. the host closes it from the floor
+    qtbot.waitUntil(lambda: window.desk_screen is None, timeout=5000)
+    assert window.stack.currentWidget() is window.sign_in_screen
+    assert "afgemeld op een andere plek" in window.sign_in_screen.error_area.text()
