@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import logging
 from collections.abc import Callable
 from datetime import timedelta
@@ -11,6 +10,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from app.balie.actions import BUTTONS, Action, allowed_actions
 from app.balie.panels import FinishPanel, TransferPanel, TransferTarget
 from app.core.clock import Clock
 from app.core.errors import LoketError
@@ -22,40 +22,6 @@ from app.ui.texts import STATE_TEXT, duration_text
 from app.ui.widgets import ErrorArea
 
 log = logging.getLogger(__name__)
-
-
-class Action(enum.Enum):
-    NEXT = "next"
-    RECALL = "recall"
-    NO_SHOW = "no_show"
-    START = "start"
-    PAUSE = "pause"  # hold or resume, by state
-    TRANSFER = "transfer"
-    FINISH = "finish"
-
-
-def allowed_actions(state: TicketState | None, waiting: int) -> set[Action]:
-    """What the desk may do now. Mirrors the ticket's transitions in the core, which still
-    has the last word (another desk may have taken the last visitor a moment ago)."""
-    if state is None:
-        return {Action.NEXT} if waiting > 0 else set()
-    if state is TicketState.CALLED:
-        return {Action.RECALL, Action.NO_SHOW, Action.START, Action.TRANSFER}
-    if state in (TicketState.SERVING, TicketState.ON_HOLD):
-        return {Action.PAUSE, Action.TRANSFER, Action.FINISH}
-    return set()
-
-
-#: key, label, accessible name of each action button
-BUTTONS: dict[Action, tuple[str, str, str]] = {
-    Action.NEXT: ("F1", "Volgende", "Volgende bezoeker oproepen"),
-    Action.RECALL: ("F2", "Opnieuw roepen", "Bezoeker opnieuw oproepen"),
-    Action.NO_SHOW: ("F3", "Niet verschenen", "Bezoeker is niet verschenen"),
-    Action.START: ("F4", "Start", "Gesprek starten"),
-    Action.PAUSE: ("F5", "Pauze", "Gesprek pauzeren"),
-    Action.TRANSFER: ("F6", "Doorsturen", "Bezoeker doorsturen"),
-    Action.FINISH: ("F7", "Afronden", "Gesprek afronden"),
-}
 
 
 class DeskScreen(QWidget):

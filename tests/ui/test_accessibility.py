@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
-from app.balie.desk_screen import Action
+from app.balie.actions import Action
 from app.balie.window import BalieWindow
 from app.core.queue.service import QueueService
 from app.display.call_screen import CallScreen

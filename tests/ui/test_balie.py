@@ -8,7 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.balie.desk_screen import Action, DeskScreen, allowed_actions
+from app.balie.actions import Action, allowed_actions
+from app.balie.desk_screen import DeskScreen
 from app.balie.window import BalieWindow
 from app.core.clock import FakeClock
 from app.core.queue.model import Outcome, TicketState

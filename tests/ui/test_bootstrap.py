@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app import bootstrap
-from app.balie.desk_screen import Action
+from app.balie.actions import Action
 from app.balie.window import BalieWindow
 from app.core.errors import ConfigError
 from app.display.call_screen import CallScreen

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from pytestqt.qtbot import QtBot
 
-from app.balie.desk_screen import Action
+from app.balie.actions import Action
 from app.balie.window import BalieWindow
 from app.display.call_screen import CallScreen
 from app.hardware.printer.fake import FakeTicketPrinter
