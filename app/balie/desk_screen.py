@@ -209,7 +209,8 @@ class DeskScreen(QWidget):
             if status is None:
                 continue
             name.setText(status.service.name_nl + ("" if status.service.is_open else " (gesloten)"))
-            longest.setText(f"langst: {duration_text(timedelta(minutes=status.longest_wait_minutes))}" if status.waiting else "")
+            longest_wait = timedelta(minutes=status.longest_wait_minutes)
+            longest.setText(f"langst: {duration_text(longest_wait)}" if status.waiting else "")
             count.setText(str(status.waiting))
             count.setAccessibleName(f"{status.service.name_nl}: {status.waiting} wachtenden")
         total = self.my_waiting()
