@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 
@@ -16,8 +17,14 @@ def _unavailable(reason: str) -> None:
     pytest.skip(f"PostgreSQL not available: {reason}")
 
 
+# Two test runs on one machine (two engineers, or CI next to a developer) share loket_test;
+# store tests drop and recreate its schema, so one run holds this lock for its whole session.
+SESSION_LOCK_KEY = 0x4C4F4B4554  # "LOKET"
+SESSION_LOCK_WAIT = "240s"
+
+
 @pytest.fixture(scope="session")
-def pg_url() -> str:
+def pg_url() -> Iterator[str]:
     """SQLAlchemy URL of the test PostgreSQL database (LOKET_TEST_PG_URL), checked to answer."""
     url = os.environ.get("LOKET_TEST_PG_URL", DEFAULT_PG_URL)
     try:
@@ -29,11 +36,20 @@ def pg_url() -> str:
     # psycopg wants a libpq URL, without SQLAlchemy's "+psycopg" driver suffix.
     libpq_url = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     try:
-        with psycopg.connect(libpq_url, connect_timeout=3) as conn:
-            conn.execute("SELECT 1")
+        conn = psycopg.connect(libpq_url, connect_timeout=3, autocommit=True)
     except psycopg.Error as error:
         _unavailable(f"{url}: {error}")
-    return url
+        raise
+    try:
+        conn.execute(f"SET lock_timeout = '{SESSION_LOCK_WAIT}'")
+        conn.execute("SELECT pg_advisory_lock(%s)", (SESSION_LOCK_KEY,))
+    except psycopg.errors.LockNotAvailable:
+        conn.close()
+        pytest.fail(f"another test run has held {url} for over {SESSION_LOCK_WAIT}", pytrace=False)
+    try:
+        yield url
+    finally:
+        conn.close()  # releases the session lock
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
