@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app.core.queue.estimate import QueueState, arrival_rates, estimate_waits
+from app.core.queue.estimate import QueueState, arrival_rates, estimate_waits, remaining_minutes
 from app.core.queue.model import Priority, Service
 from app.core.queue.ports import Arrival
 from tests.unit.queue_helpers import A, C, TicketMaker, desk, hall, minutes
@@ -61,3 +61,15 @@ def test_arrival_pace_per_dienst_and_priority() -> None:
     assert arrival_rates([Arrival(A, Priority.NORMAL, now - timedelta(minutes=1))], now) == {
         (A, Priority.NORMAL): 1 / 15
     }
+
+
+def test_a_visit_resumed_after_a_hold_is_not_counted_as_fresh() -> None:
+    visit = TicketMaker().issue(A, 0)
+    visit.call(1, None, minutes(1))
+    visit.start(minutes(2))
+    visit.hold(minutes(5))  # after 3' the visitor fetches a photo
+    visit.resume(minutes(9))
+    # 8' mean: 3' + 1' served, plus the 4' hold that service times also count -> 8' gone; at least
+    # a quarter of the mean (2') is left, as a long visit tends to run on.
+    assert remaining_minutes(visit, 8.0, minutes(10)) == 2.0
+    assert remaining_minutes(visit, 8.0, minutes(6)) == 4.0  # on hold 1' after 3' of service

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from app.core.queue.model import Desk, Location, Priority, Service, Ticket, TicketState
+from app.core.queue.model import Desk, Location, PeriodKind, Priority, Service, Ticket, TicketState
 from app.core.queue.ports import Arrival, ServiceTime
 from app.core.queue.rules import RecentCall, callable_by, select_next
 
@@ -65,10 +65,16 @@ def mean_service_minutes(services: Sequence[Service], times: Sequence[ServiceTim
 
 def remaining_minutes(ticket: Ticket, mean: float, now: datetime) -> float:
     """Expected minutes until the desk holding `ticket` is free again."""
-    period = ticket.open_period
-    elapsed = period.duration(now).total_seconds() / 60 if period else 0.0
     if ticket.state is TicketState.CALLED:
         return CALL_OVERHEAD_MINUTES + mean
+    # The visit runs from its first serving period at this desk: a hold does not restart it.
+    started = None
+    for period in reversed(ticket.periods):
+        if period.kind not in (PeriodKind.SERVING, PeriodKind.ON_HOLD) or period.desk_id != ticket.desk_id:
+            break
+        if period.kind is PeriodKind.SERVING:
+            started = period.started_at
+    elapsed = (now - started).total_seconds() / 60 if started else 0.0
     # Service times are skewed: a visit that has run long is likely to run on a bit.
     return max(mean - elapsed, 0.25 * mean)
 
