@@ -42,6 +42,7 @@ class DayReport:
     mae_naive: float
     bias_estimate: float  # mean of estimate minus real wait: < 0 means we promise too little
     band_hit: float  # share of real waits inside the printed band
+    desks: int = 0
     literature_mae: float = LITERATURE_MAE
     seconds: float = 0.0
 
@@ -55,7 +56,7 @@ def percentile(values: Sequence[float], share: float) -> float:
     return ordered[rank - 1]
 
 
-def summarise(seed: int, results: Sequence[VisitResult], seconds: float = 0.0) -> DayReport:
+def summarise(seed: int, results: Sequence[VisitResult], *, desks: int = 0, seconds: float = 0.0) -> DayReport:
     waits = [r.waited for r in results if r.waited is not None]
     # (promised, naive, real, band) of every visitor that was called and got an estimate
     scored = [
@@ -77,6 +78,7 @@ def summarise(seed: int, results: Sequence[VisitResult], seconds: float = 0.0) -
         mae_naive=sum(abs(naive - real) for _, naive, real, _ in scored) / count,
         bias_estimate=sum(promised - real for promised, _, real, _ in scored) / count,
         band_hit=sum(1 for _, _, real, (low, high) in scored if low <= real <= high) / count,
+        desks=desks,
         seconds=seconds,
     )
 
@@ -96,6 +98,8 @@ def format_table(report: DayReport) -> str:
         ("Literatuur (bank) / literature", f"{report.literature_mae:.2f} min"),
     ]
     width = max(len(label) for label, _ in rows)
-    lines = [f"Gesimuleerde dag / simulated day (seed {report.seed}, {report.seconds:.1f} s)"]
+    lines = [
+        f"Gesimuleerde dag / simulated day (seed {report.seed}, {report.desks} balies/desks, {report.seconds:.1f} s)"
+    ]
     lines += [f"  {label:<{width}}  {value:>10}" for label, value in rows]
     return "\n".join(lines)

@@ -29,7 +29,7 @@ from app.core.queue.estimate import mean_service_minutes, naive_estimate
 from app.core.queue.model import IssueChannel, Outcome, PeriodKind, Priority, TicketState
 from app.core.queue.rules import business_date
 from app.core.queue.service import SERVICE_TIME_WINDOW, QueueService
-from app.simulation.day import RECALL_INTERVAL, DayPlan, Visitor, parse_products, plan_day
+from app.simulation.day import RECALL_INTERVAL, ROSTER, SHORT_STAFFED, DayPlan, Visitor, parse_products, plan_day
 from app.simulation.report import DayReport, VisitResult, format_table, summarise
 from app.store.database import Database
 from app.store.seed import DeskSpec, SeedIds, ServiceSpec, seed_location
@@ -235,12 +235,16 @@ def simulate(plan: DayPlan, db: Database, day: date = DEFAULT_DAY) -> tuple[DayR
     ids = build_hall(db, plan)
     issued = DayRunner(plan, db, ids, day).run()
     visits = results(db, ids, issued, day)
-    return summarise(plan.seed, visits, time.perf_counter() - started), visits
+    report = summarise(plan.seed, visits, desks=len(plan.roster), seconds=time.perf_counter() - started)
+    return report, visits
 
 
-def simulate_day(seed: int, visitors: int, products_csv: Path = PRODUCTS_CSV) -> tuple[DayReport, list[VisitResult]]:
+def simulate_day(
+    seed: int, visitors: int, *, short_staffed: bool = False, products_csv: Path = PRODUCTS_CSV
+) -> tuple[DayReport, list[VisitResult]]:
     """A fresh SQLite database in a temporary folder, thrown away afterwards."""
-    plan = plan_day(seed, visitors, parse_products(products_csv.read_text(encoding="utf-8")))
+    products = parse_products(products_csv.read_text(encoding="utf-8"))
+    plan = plan_day(seed, visitors, products, SHORT_STAFFED if short_staffed else ROSTER)
     with tempfile.TemporaryDirectory(prefix="loket-sim-") as folder:
         db = Database.open(f"sqlite:///{Path(folder) / 'simulatie.db'}")
         try:
@@ -256,6 +260,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=1, help="toevalszaad / random seed (default 1)")
     parser.add_argument("--visitors", type=int, default=250, help="aantal bezoekers / visitors (default 250)")
+    parser.add_argument(
+        "--krap",
+        action="store_true",
+        help="een baliemedewerker minder (ziek) / one clerk short (off sick)",
+    )
     parser.add_argument("--json", type=Path, help="schrijf de uitkomst als JSON / write the result as JSON")
     parser.add_argument("--products", type=Path, default=PRODUCTS_CSV, help="producten-seed.csv")
     return parser.parse_args(list(argv))
@@ -263,7 +272,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    report, visits = simulate_day(args.seed, args.visitors, args.products)
+    report, visits = simulate_day(args.seed, args.visitors, short_staffed=args.krap, products_csv=args.products)
     sys.stdout.write(format_table(report) + "\n")
     if args.json:
         payload = {"report": asdict(report), "visits": [asdict(v) for v in visits]}
