@@ -286,6 +286,11 @@ def _run(name: str, command: Callable[[], int], *, log_file: Path | None, verbos
     except KeyboardInterrupt:
         log.info("loket %s interrupted", name)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # Output piped into e.g. `head`, which stopped reading: not an error of Loket.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except Exception:
         log.exception("unexpected error in loket %s", name)
         where = f" De details staan in het logbestand: {used_log}" if used_log else ""
