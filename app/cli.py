@@ -9,6 +9,7 @@ Qt and the database are imported inside the commands, so `loket db upgrade` neve
 from __future__ import annotations
 
 import argparse
+import glob
 import logging
 import logging.handlers
 import os
@@ -19,8 +20,8 @@ from pathlib import Path
 from types import ModuleType
 
 from app import __version__
-from app.config import MODES, default_config_path, load_settings
-from app.core.errors import LoketError
+from app.config import MODES, WorkstationSettings, default_config_path, load_settings
+from app.core.errors import ConfigError, LoketError
 from app.core.logging_filter import RedactBsnFilter
 
 log = logging.getLogger(__name__)
@@ -139,8 +140,34 @@ def cmd_mode(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    path = _config_path(args)
-    settings = load_settings(path, mode=args.mode)
+    """Check one file (and show what it sets up) or many (one line each), e.g. all 30 PCs of a hall."""
+    paths = _expand(args.files) or [_config_path(args)]
+    if len(paths) == 1:
+        _show_settings(load_settings(paths[0], mode=args.mode))
+        return EXIT_OK
+    failed = 0
+    for path in paths:
+        try:
+            settings = load_settings(path, mode=args.mode)
+        except ConfigError as error:
+            failed += 1
+            print(f"Fout: {error}", file=sys.stderr)
+            continue
+        print(f"{path}: in orde ({settings.mode}, {settings.location}, {settings.desk or '-'})")
+    print(f"{len(paths) - failed} van {len(paths)} bestanden in orde")
+    return EXIT_USER_ERROR if failed else EXIT_OK
+
+
+def _expand(names: list[str]) -> list[Path]:
+    """Wildcards expanded here, because Windows' cmd and PowerShell leave `*.toml` to the program."""
+    paths: list[Path] = []
+    for name in names:
+        matches = sorted(glob.glob(name)) if any(char in name for char in "*?[") else []
+        paths.extend(Path(match) for match in matches or [name])
+    return paths
+
+
+def _show_settings(settings: WorkstationSettings) -> None:
     devices = settings.devices
     attached = {
         "bonprinter": devices.receipt_printer.kind if devices.receipt_printer else None,
@@ -148,7 +175,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         "kaartlezer": devices.card_reader.kind if devices.card_reader else None,
         "pinautomaat": devices.payment_terminal.kind if devices.payment_terminal else None,
     }
-    print(f"{path}: in orde")
+    print(f"{settings.path}: in orde")
     print(f"  modus:     {settings.mode}")
     print(f"  locatie:   {settings.location}")
     print(f"  balie:     {settings.desk or '-'}")
@@ -156,7 +183,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(f"  database:  {_hide_password(settings.database_url)}")
     for name, kind in attached.items():
         print(f"  {name + ':':<18} {kind or 'geen'}")
-    return EXIT_OK
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -235,6 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
         mode_parser.set_defaults(handler=cmd_mode)
 
     check = sub.add_parser("check", parents=[common], help="controleer een instellingenbestand zonder te starten")
+    check.add_argument("files", nargs="*", metavar="BESTAND", help="één of meer instellingenbestanden")
     check.add_argument("--config", metavar="BESTAND", help=config_help)
     check.add_argument("--mode", choices=MODES, help="controleer als deze modus")
     check.set_defaults(handler=cmd_check)

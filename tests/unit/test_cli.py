@@ -133,3 +133,22 @@ def test_gui_command_without_a_screen_says_so(
     monkeypatch.setattr(cli.sys, "platform", "linux")
     assert cli.main(["demo", "--data-dir", str(tmp_path)]) == 2
     assert "geen beeldscherm" in capsys.readouterr().err
+
+
+def test_check_many_files_reports_each(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "balie-1.toml"
+    good.write_text(BAD_MODE.replace("baile", "balie"), encoding="utf-8")
+    bad = tmp_path / "balie-2.toml"
+    bad.write_text(BAD_MODE, encoding="utf-8")
+    assert cli.main(["check", str(good), str(bad)]) == 2
+    out, err = capsys.readouterr()
+    assert "balie-1.toml: in orde" in out and "1 van 2 bestanden in orde" in out
+    assert "balie-2.toml, regel 2" in err
+
+
+def test_check_expands_wildcards_itself(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Windows shells pass `*.toml` through unexpanded.
+    for name in ("kiosk-1.toml", "kiosk-2.toml"):
+        (tmp_path / name).write_text(BAD_MODE.replace("baile", "kiosk"), encoding="utf-8")
+    assert cli.main(["check", str(tmp_path / "kiosk-*.toml")]) == 0
+    assert "2 van 2 bestanden in orde" in capsys.readouterr().out
