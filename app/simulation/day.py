@@ -19,9 +19,11 @@ import random
 from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import accumulate
+from pathlib import Path
 
 from app.core.queue.model import Priority
 
+PRODUCTS_CSV = Path(__file__).resolve().parents[2] / "resources" / "seed" / "producten-seed.csv"
 TIME_COLUMN = "behandeltijd_balie_min_SCHATTING"
 
 

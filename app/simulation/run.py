@@ -29,14 +29,22 @@ from app.core.queue.estimate import mean_service_minutes, naive_estimate
 from app.core.queue.model import IssueChannel, Outcome, PeriodKind, Priority, TicketState
 from app.core.queue.rules import business_date
 from app.core.queue.service import SERVICE_TIME_WINDOW, QueueService
-from app.simulation.day import RECALL_INTERVAL, ROSTER, SHORT_STAFFED, DayPlan, Visitor, parse_products, plan_day
+from app.simulation.day import (
+    PRODUCTS_CSV,
+    RECALL_INTERVAL,
+    ROSTER,
+    SHORT_STAFFED,
+    DayPlan,
+    Visitor,
+    parse_products,
+    plan_day,
+)
 from app.simulation.report import DayReport, VisitResult, format_table, summarise
 from app.store.database import Database
 from app.store.seed import DeskSpec, SeedIds, ServiceSpec, seed_location
 
 log = logging.getLogger(__name__)
 
-PRODUCTS_CSV = Path(__file__).resolve().parents[2] / "resources" / "seed" / "producten-seed.csv"
 DEFAULT_DAY = date(2026, 11, 24)  # a Tuesday
 TIMEZONE = "Europe/Amsterdam"
 

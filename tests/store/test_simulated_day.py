@@ -7,8 +7,8 @@ from collections import Counter
 
 from app.core.queue.model import Outcome, PeriodKind, TicketState
 from app.core.queue.rules import business_date
-from app.simulation.day import DeskPlan, parse_products, plan_day
-from app.simulation.run import DEFAULT_DAY, PRODUCTS_CSV, simulate
+from app.simulation.day import PRODUCTS_CSV, DeskPlan, parse_products, plan_day
+from app.simulation.run import DEFAULT_DAY, simulate
 from app.store.database import Database
 
 # Two generalist desks for a quiet day, so that a queue does build up at the morning peak.

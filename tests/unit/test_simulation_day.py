@@ -6,8 +6,15 @@ from statistics import mean
 
 import pytest
 
-from app.simulation.day import CLOSING_MINUTES, OPENING_MINUTES, ROSTER, Product, parse_products, plan_day
-from app.simulation.run import PRODUCTS_CSV
+from app.simulation.day import (
+    CLOSING_MINUTES,
+    OPENING_MINUTES,
+    PRODUCTS_CSV,
+    ROSTER,
+    Product,
+    parse_products,
+    plan_day,
+)
 
 
 @pytest.fixture(scope="module")
