@@ -9,36 +9,37 @@ from __future__ import annotations
 import logging
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths
+from PySide6.QtCore import QCoreApplication, QEventLoop, QStandardPaths
 from PySide6.QtWidgets import QApplication, QWidget
-from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 
-from app.balie.window import BalieWindow
 from app.core.clock import Clock, SystemClock
 from app.core.errors import ConfigError, DatabaseUnavailable, LoketError
 from app.core.events import EventBus
 from app.core.queue.ports import TicketPrinter
 from app.core.queue.service import QueueService
-from app.display.call_screen import CallScreen
-from app.hardware.printer.fake import FakeTicketPrinter
-from app.kiosk.window import KioskWindow
-from app.store.database import Database
-from app.store.schema import locations
-from app.store.seed import seed_demo
 from app.ui import theme
 from app.ui.bridge import EventBridge
+from app.ui.shell import ModeShell
 from app.ui.sound import Chime, SoundChime, write_chime_wav
 from app.ui.tasks import TaskRunner, ThreadPoolTaskRunner
+
+if TYPE_CHECKING:
+    from app.store.database import Database
+
+# The store (SQLAlchemy, psycopg) and the mode screens are imported where they are used:
+# a mode's window then paints before those few hundred milliseconds of imports.
 
 log = logging.getLogger(__name__)
 
 APP_NAME = "loket"
 DEMO_DESKS = ("Balie 1", "Balie 2")
+#: how long a mode's shell may take to appear before the store is built anyway (seconds)
+FIRST_PAINT_WAIT = 1.0
 
 
 def application() -> QApplication:
@@ -113,6 +114,13 @@ def _chime(data_dir: Path) -> Chime:
 
 def build_demo(data_dir: Path, *, runner: TaskRunner | None = None, chime: Chime | None = None) -> Runtime:
     """The demo hall in `data_dir/demo.db`: seeded when empty, two desks, all screens."""
+    from app.balie.window import BalieWindow
+    from app.display.call_screen import CallScreen
+    from app.hardware.printer.fake import FakeTicketPrinter
+    from app.kiosk.window import KioskWindow
+    from app.store.database import Database
+    from app.store.seed import seed_demo
+
     data_dir.mkdir(parents=True, exist_ok=True)
     database = Database.open(f"sqlite:///{data_dir / 'demo.db'}")
     database.upgrade()
@@ -173,6 +181,11 @@ def run_demo(data_dir: Path | None = None) -> int:
         rt.close()
 
 
+def _check_mode(mode: str) -> None:
+    if mode not in ("kiosk", "balie", "display"):
+        raise ConfigError(f"de modus '{mode}' is nog niet beschikbaar", key="mode")
+
+
 def build_mode(
     mode: str,
     database_url: str,
@@ -184,8 +197,10 @@ def build_mode(
 ) -> Runtime:
     """Everything one mode needs, its window built but not shown. Raises LoketError
     (ConfigError, DatabaseUnavailable) before any window exists."""
-    if mode not in ("kiosk", "balie", "display"):
-        raise ConfigError(f"de modus '{mode}' is nog niet beschikbaar", key="mode")
+    from app.hardware.printer.fake import FakeTicketPrinter
+    from app.store.database import Database
+
+    _check_mode(mode)
     application()
     database = Database.open(database_url)
     try:
@@ -201,6 +216,39 @@ def build_mode(
     return rt
 
 
+def launch_mode(
+    mode: str,
+    database_url: str,
+    location: str,
+    desk: str | None = None,
+    *,
+    data_dir: Path | None = None,
+    printer: TicketPrinter | None = None,
+    full_screen: bool = True,
+) -> tuple[ModeShell, Runtime]:
+    """Show the mode's shell at once and let it paint, then build the store and the screen
+    into it. A LoketError while building closes the shell and is raised."""
+    _check_mode(mode)
+    app = application()
+    shell = ModeShell(f"Loket – {mode}", dark=mode == "display")
+    if full_screen and mode in ("kiosk", "display"):
+        shell.showFullScreen()
+    elif full_screen:
+        shell.showMaximized()
+    else:
+        shell.show()
+    deadline = time.monotonic() + FIRST_PAINT_WAIT
+    while not shell.painted and time.monotonic() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+    try:
+        runtime = build_mode(mode, database_url, location, desk, data_dir=data_dir, printer=printer)
+    except LoketError:
+        shell.close()
+        raise
+    shell.set_content(runtime.windows[0])
+    return shell, runtime
+
+
 def run_mode(
     mode: str,
     database_url: str,
@@ -212,21 +260,21 @@ def run_mode(
     printer: TicketPrinter | None = None,
 ) -> int:
     """One mode per process: `kiosk`, `balie` or `display`. `location` is the vestiging's name
-    (or id); `desk` the balie's name (balie only; without it the clerk chooses). Raises
-    LoketError (ConfigError, DatabaseUnavailable) before any window opens."""
-    rt = build_mode(mode, database_url, location, desk, data_dir=data_dir, printer=printer)
-    window = rt.windows[0]
-    if mode in ("kiosk", "display"):
-        window.showFullScreen()
-    else:
-        window.showMaximized()
+    (or id); `desk` the balie's name (balie only; without it the clerk chooses). A LoketError
+    (ConfigError, DatabaseUnavailable) while starting is raised; the event loop never ran."""
+    shell, runtime = launch_mode(mode, database_url, location, desk, data_dir=data_dir, printer=printer)
     try:
         return int(application().exec())
     finally:
-        rt.close()
+        runtime.close()
+        shell.close()
 
 
 def _mode_window(rt: Runtime, mode: str, desk: str | None, data_dir: Path) -> QWidget:
+    from app.balie.window import BalieWindow
+    from app.display.call_screen import CallScreen
+    from app.kiosk.window import KioskWindow
+
     if mode == "kiosk":
         return KioskWindow(rt.queue, rt.location_id, rt.runner, rt.bridge)
     if mode == "display":
@@ -245,6 +293,11 @@ def _mode_window(rt: Runtime, mode: str, desk: str | None, data_dir: Path) -> QW
 
 def _location_id(database: Database, location: str | None) -> int:
     """The vestiging by name or id; None takes the first (the demo has one)."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import OperationalError
+
+    from app.store.schema import locations
+
     query = select(locations.c.id, locations.c.name).order_by(locations.c.id)
     try:
         with database.reader.connect() as conn:

@@ -15,7 +15,7 @@ from benchmarks.common import Figure, fresh
 RUNS = 7
 
 
-def _first_paint(mode: str, url: str) -> float:
+def _first_paint(mode: str, url: str) -> tuple[float, float]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     started = time.monotonic_ns()
     done = subprocess.run(
@@ -26,7 +26,8 @@ def _first_paint(mode: str, url: str) -> float:
         env=env,
         check=True,
     )
-    return float(done.stdout.strip().splitlines()[-1])
+    first, ready = done.stdout.strip().splitlines()[-1].split()
+    return float(first), float(ready)
 
 
 def run(workdir: Path) -> list[Figure]:
@@ -35,19 +36,22 @@ def run(workdir: Path) -> list[Figure]:
     seed_demo(db)
     db.dispose()
     figures = []
-    bare = sorted(_first_paint("bare", url) for _ in range(RUNS))[RUNS // 2]
+    bare = sorted(_first_paint("bare", url)[0] for _ in range(RUNS))[RUNS // 2]
     for mode in ("kiosk", "balie", "display"):
-        median = sorted(_first_paint(mode, url) for _ in range(RUNS))[RUNS // 2]
+        runs = [_first_paint(mode, url) for _ in range(RUNS)]
+        first = sorted(r[0] for r in runs)[RUNS // 2]
+        ready = sorted(r[1] for r in runs)[RUNS // 2]
         figures.append(
             Figure(
                 f"(d) koude start {mode} → eerste beeld (mediaan)",
-                median,
+                first,
                 "ms",
                 "kaal PySide6-venster",
                 bare,
                 "< 2× kaal",
-                median < 2 * bare,
-                {"ratio": median / bare},
+                first < 2 * bare,
+                {"ratio": first / bare, "ready_ms": ready},
             ),
         )
+        figures.append(Figure(f"(d) koude start {mode} → scherm met gegevens (mediaan)", ready, "ms"))
     return figures

@@ -1,7 +1,9 @@
-"""Child process of the cold-start benchmark: build a window, report the first paint.
+"""Child process of the cold-start benchmark: start a mode as `loket <mode>` does and report
+when its window first paints and when its screen with data first paints.
 
 argv: MODE START_NS [DATABASE_URL]. START_NS is the parent's CLOCK_MONOTONIC just before it
-started this process, so interpreter start-up and imports count too.
+started this process, so interpreter start-up and imports count too. Prints two numbers in
+ms: first paint, and ready (the mode's own screen painted).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -18,33 +21,44 @@ def main() -> None:
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QWidget
 
-    class FirstPaint(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and not self.property("done"):
-                self.setProperty("done", True)
-                sys.stdout.write(f"{(time.monotonic_ns() - started) / 1e6:.1f}\n")
-                sys.stdout.flush()
-                QTimer.singleShot(0, QApplication.quit)
-            return False
+    marks: list[float] = []
+    launch: tuple[Any, Any] | None = None
+
+    def elapsed() -> float:
+        return (time.monotonic_ns() - started) / 1e6
 
     if mode == "bare":
         app = QApplication(sys.argv[:1])
-        window = QWidget()
+        window: QWidget | None = QWidget()
         window.resize(1280, 800)
-        runtime = None
     else:
-        from app.bootstrap import application, build_mode
+        from app.bootstrap import application, launch_mode
 
         app = application()
-        runtime = build_mode(mode, sys.argv[3], "Stadhuis", "Balie 1" if mode == "balie" else None)
-        window = runtime.windows[0]
-        window.resize(1280, 800)
-    spy = FirstPaint()
-    window.installEventFilter(spy)
-    window.show()
+        window = None
+
+    class Paints(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                if not marks and (window is None or watched is window):
+                    marks.append(elapsed())
+                ready = mode == "bare" or (launch is not None and watched is launch[1].windows[0])
+                if ready and len(marks) == 1:
+                    marks.append(elapsed())
+                    QTimer.singleShot(0, QApplication.quit)
+            return False
+
+    spy = Paints()
+    app.installEventFilter(spy)  # every widget's paints, the mode's screen included
+    if window is not None:
+        window.show()
+    else:
+        launch = launch_mode(mode, sys.argv[3], "Stadhuis", "Balie 1" if mode == "balie" else None, full_screen=False)
+        launch[0].resize(1280, 800)
     app.exec()
-    if runtime is not None:
-        runtime.close()
+    if launch:
+        launch[1].close()
+    sys.stdout.write(f"{marks[0]:.1f} {marks[-1]:.1f}\n")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import psycopg
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.core.events import DatabaseStatusChanged, event_from_payload
 from app.core.queue.ports import EventPublisher
@@ -49,8 +50,16 @@ class ChangeWatcher:
         self.ready = threading.Event()  # set once the watcher listens (tests wait on it)
 
     def start(self) -> None:
+        """Start listening. Every change committed after this returns is delivered, so a
+        screen may load its first snapshot right after (no gap between load and events)."""
         if self._thread is not None:
             return
+        if self._last_id is None:
+            try:
+                with self._database.reader.connect() as conn:
+                    self._last_id = int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM changes").scalar_one())
+            except SQLAlchemyError:
+                log.warning("wachter: startpunt nog onbekend, database niet bereikbaar")
         self._thread = threading.Thread(target=self._run, name="loket-watcher", daemon=True)
         self._thread.start()
 

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from app import bootstrap
 from app.balie.actions import Action
 from app.balie.window import BalieWindow
-from app.core.errors import ConfigError
+from app.core.errors import ConfigError, DatabaseUnavailable
 from app.display.call_screen import CallScreen
 from app.hardware.printer.fake import FakeTicketPrinter
 from app.kiosk.window import KioskWindow
@@ -85,3 +85,29 @@ def test_run_mode_names_the_known_locations(tmp_path: Path, qapp: QApplication) 
         bootstrap.run_mode("display", url, "Gemeentewinkel")
     with pytest.raises(ConfigError, match="Balie 9"):
         bootstrap.run_mode("balie", url, "Stadhuis", "Balie 9")
+
+
+def test_a_mode_paints_its_shell_first_then_shows_its_screen(tmp_path: Path, qapp: QApplication) -> None:
+    url = f"sqlite:///{tmp_path / 'hal.db'}"
+    database = Database.open(url)
+    database.upgrade()
+    from app.store.seed import seed_demo
+
+    seed_demo(database)
+    database.dispose()
+    shell, runtime = bootstrap.launch_mode("kiosk", url, "Stadhuis", data_dir=tmp_path, full_screen=False)
+    try:
+        assert shell.painted, "the shell was on screen before the store was built"
+        assert isinstance(shell.content, KioskWindow)
+        assert not unlabeled_focusable(shell)
+    finally:
+        runtime.close()
+        shell.close()
+        shell.deleteLater()
+
+
+def test_a_failed_start_closes_the_shell_and_says_why(tmp_path: Path, qapp: QApplication) -> None:
+    # A database nobody has set up yet: the shell closes and the message says what to do.
+    with pytest.raises(DatabaseUnavailable, match="loket db upgrade"):
+        bootstrap.launch_mode("display", f"sqlite:///{tmp_path / 'leeg.db'}", "Stadhuis", full_screen=False)
+    assert not any(w.isVisible() for w in QApplication.topLevelWidgets() if w.windowTitle().startswith("Loket"))
