@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import logging
 import math
+import shutil
 import struct
+import subprocess
+import sys
 import wave
 from pathlib import Path
 from typing import Any, Protocol
@@ -51,15 +54,20 @@ def write_chime_wav(path: Path) -> Path:
 
 
 class SoundChime(QObject):
-    """Plays the WAV with QSoundEffect if QtMultimedia is there, else QApplication.beep()."""
+    """Plays the WAV: with QSoundEffect where QtMultimedia is installed, else with the
+    operating system's own player (winsound on Windows, paplay/aplay on Linux, without
+    waiting for it), and only as a last resort QApplication.beep()."""
 
     def __init__(self, wav: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._wav = wav
         self._effect: Any = None
+        self._player: list[str] | None = None
         try:
             from PySide6.QtMultimedia import QSoundEffect
         except ImportError:
-            log.info("QtMultimedia ontbreekt; de oproep klinkt als systeempiep")
+            self._player = _system_player()
+            log.info("QtMultimedia ontbreekt; oproepgeluid via %s", self._player[0] if self._player else "systeempiep")
             return
         self._effect = QSoundEffect(self)
         self._effect.setSource(QUrl.fromLocalFile(str(wav)))
@@ -67,10 +75,32 @@ class SoundChime(QObject):
 
     @property
     def uses_wav(self) -> bool:
-        return self._effect is not None
+        return self._effect is not None or self._player is not None
 
     def play(self) -> None:
         if self._effect is not None:
             self._effect.play()
-        else:
-            QApplication.beep()
+            return
+        if self._player is not None:
+            try:
+                if sys.platform == "win32":
+                    import winsound
+
+                    winsound.PlaySound(str(self._wav), winsound.SND_FILENAME | winsound.SND_ASYNC)
+                else:
+                    subprocess.Popen(
+                        [*self._player, str(self._wav)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                    )
+                return
+            except OSError as error:
+                log.warning("oproepgeluid kon niet spelen: %s", error)
+        QApplication.beep()
+
+
+def _system_player() -> list[str] | None:
+    if sys.platform.startswith("win"):
+        return ["winsound"]
+    for player in (["paplay"], ["aplay", "-q"]):
+        if shutil.which(player[0]):
+            return player
+    return None
