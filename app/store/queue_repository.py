@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
@@ -16,9 +16,7 @@ from app.core.errors import DatabaseUnavailable, NotFound
 from app.core.events import Event
 from app.core.queue.model import (
     Desk,
-    IssueChannel,
     Location,
-    Outcome,
     Period,
     PeriodKind,
     Priority,
@@ -28,6 +26,7 @@ from app.core.queue.model import (
 )
 from app.core.queue.ports import Arrival, ServiceTime
 from app.core.queue.rules import RecentCall
+from app.store.rows import location_from_row, service_from_row, ticket_from_row, ticket_values
 from app.store.schema import (
     changes,
     desk_services,
@@ -46,35 +45,6 @@ NOTIFY_CHANNEL = "loket_changes"
 QUEUE_HEAD = 5
 
 
-def _location(row: Any) -> Location:
-    hours, minutes = (int(part) for part in row.reset_time.split(":"))
-    return Location(
-        id=row.id,
-        name=row.name,
-        timezone=row.timezone,
-        reset_time=time(hours, minutes),
-        max_recalls=row.max_recalls,
-        normal_per_priority=row.normal_per_priority,
-        ageing_minutes=row.ageing_minutes,
-    )
-
-
-def _service(row: Any) -> Service:
-    return Service(
-        id=row.id,
-        location_id=row.location_id,
-        code=row.code,
-        name_nl=row.name_nl,
-        name_en=row.name_en,
-        prefix=row.prefix,
-        is_open=bool(row.is_open),
-        target_wait_minutes=row.target_wait_minutes,
-        product_uri=row.product_uri,
-        default_service_minutes=row.default_service_minutes,
-        sort_order=row.sort_order,
-    )
-
-
 class SqlQueueTransaction:
     """One open transaction; implements app.core.queue.ports.QueueTransaction."""
 
@@ -89,25 +59,25 @@ class SqlQueueTransaction:
         row = self._conn.execute(select(locations).where(locations.c.id == location_id)).first()
         if row is None:
             raise NotFound(f"Vestiging {location_id} bestaat niet", location=location_id)
-        return _location(row)
+        return location_from_row(row)
 
     def location_by_name(self, name: str) -> Location:
         row = self._conn.execute(select(locations).where(locations.c.name == name)).first()
         if row is None:
             raise NotFound(f"Vestiging '{name}' bestaat niet", location=name)
-        return _location(row)
+        return location_from_row(row)
 
     def services(self, location_id: int) -> list[Service]:
         rows = self._conn.execute(
             select(services).where(services.c.location_id == location_id).order_by(services.c.sort_order, services.c.id)
         )
-        return [_service(r) for r in rows]
+        return [service_from_row(r) for r in rows]
 
     def service(self, service_id: int) -> Service:
         row = self._conn.execute(select(services).where(services.c.id == service_id)).first()
         if row is None:
             raise NotFound(f"Dienst {service_id} bestaat niet", service=service_id)
-        return _service(row)
+        return service_from_row(row)
 
     def _desk_services(self, desk_ids: Sequence[int]) -> dict[int, tuple[int, ...]]:
         rows = self._conn.execute(
@@ -157,33 +127,7 @@ class SqlQueueTransaction:
             periods[p.ticket_id].append(
                 Period(PeriodKind(p.kind), utc(p.started_at), utc(p.ended_at), p.desk_id, p.staff, p.service_id)  # type: ignore[arg-type]
             )
-        return [
-            Ticket(
-                id=r.id,
-                location_id=r.location_id,
-                service_id=r.service_id,
-                number=r.number,
-                sequence=r.sequence,
-                business_date=r.business_date,
-                issued_at=utc(r.issued_at),  # type: ignore[arg-type]
-                channel=IssueChannel(r.channel),
-                priority=Priority(r.priority),
-                state=TicketState(r.state),
-                queued_at=utc(r.queued_at),
-                front=bool(r.front),
-                target_desk_id=r.target_desk_id,
-                desk_id=r.desk_id,
-                staff=r.staff,
-                recall_count=r.recall_count,
-                outcome=Outcome(r.outcome) if r.outcome else None,
-                closed_at=utc(r.closed_at),
-                token=r.token,
-                estimated_wait=r.estimated_wait,
-                periods=periods[r.id],
-                version=len(periods[r.id]),
-            )
-            for r in rows
-        ]
+        return [ticket_from_row(r, periods[r.id]) for r in rows]
 
     def ticket(self, ticket_id: int) -> Ticket:
         query = select(tickets).where(tickets.c.id == ticket_id)
@@ -272,6 +216,17 @@ class SqlQueueTransaction:
         )
         return self._load(list(self._conn.execute(query.order_by(tickets.c.id))))
 
+    def unfinished_before(self, location_id: int, business_day: date) -> list[Ticket]:
+        final = [s.value for s in TicketState if s.is_final]
+        query = select(tickets).where(
+            and_(
+                tickets.c.location_id == location_id,
+                tickets.c.business_date < business_day,
+                tickets.c.state.not_in(final),
+            )
+        )
+        return self._load(list(self._conn.execute(query.order_by(tickets.c.id))))
+
     def arrivals(self, location_id: int, since: datetime) -> list[Arrival]:
         query = select(tickets.c.service_id, tickets.c.priority, tickets.c.issued_at).where(
             and_(tickets.c.location_id == location_id, tickets.c.issued_at >= to_db(since))
@@ -339,31 +294,8 @@ class SqlQueueTransaction:
         ).returning(number_counters.c.last_value)
         return int(self._conn.execute(upsert).scalar_one())
 
-    def _ticket_values(self, ticket: Ticket) -> dict[str, Any]:
-        return {
-            "location_id": ticket.location_id,
-            "service_id": ticket.service_id,
-            "number": ticket.number,
-            "sequence": ticket.sequence,
-            "business_date": ticket.business_date,
-            "issued_at": to_db(ticket.issued_at),
-            "channel": ticket.channel.value,
-            "priority": int(ticket.priority),
-            "state": ticket.state.value,
-            "queued_at": to_db(ticket.queued_at),
-            "front": ticket.front,
-            "target_desk_id": ticket.target_desk_id,
-            "desk_id": ticket.desk_id,
-            "staff": ticket.staff,
-            "recall_count": ticket.recall_count,
-            "outcome": ticket.outcome.value if ticket.outcome else None,
-            "closed_at": to_db(ticket.closed_at),
-            "token": ticket.token,
-            "estimated_wait": ticket.estimated_wait,
-        }
-
     def add_ticket(self, ticket: Ticket) -> Ticket:
-        ticket_id = self._conn.execute(insert(tickets).values(**self._ticket_values(ticket)).returning(tickets.c.id))
+        ticket_id = self._conn.execute(insert(tickets).values(**ticket_values(ticket)).returning(tickets.c.id))
         ticket.id = int(ticket_id.scalar_one())
         ticket.version = 0
         self._save_periods(ticket)
@@ -372,7 +304,7 @@ class SqlQueueTransaction:
     def save_ticket(self, ticket: Ticket) -> None:
         if ticket.id is None:
             raise NotFound("Ticket is nog niet opgeslagen")
-        self._conn.execute(update(tickets).where(tickets.c.id == ticket.id).values(**self._ticket_values(ticket)))
+        self._conn.execute(update(tickets).where(tickets.c.id == ticket.id).values(**ticket_values(ticket)))
         self._save_periods(ticket)
 
     def _save_periods(self, ticket: Ticket) -> None:

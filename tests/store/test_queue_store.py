@@ -242,3 +242,23 @@ def test_unreachable_postgres_is_a_typed_error() -> None:
     queue = QueueService(db.queue_store(), FakeClock(at(2026, 11, 23, 9)))
     with pytest.raises(DatabaseUnavailable):
         queue.issue_ticket(1)
+
+
+def test_a_visitor_left_at_a_desk_on_friday_does_not_block_it_on_monday(
+    queue: QueueService, hall: SeedIds, clock: FakeClock
+) -> None:
+    a = hall.service_ids["REISDOC"]
+    balie = hall.desk_ids["Balie 1"]
+    clock.set(at(2026, 11, 27, 16, 50))  # Friday
+    queue.issue_ticket(a)
+    forgotten = queue.issue_ticket(a).ticket
+    queue.open_desk(balie, "Anna")
+    queue.call_next(balie)
+    queue.start(balie)  # the clerk goes home without finishing
+    clock.set(at(2026, 11, 30, 8, 30))  # Monday: the hall was closed all weekend
+    queue.issue_ticket(a)
+    assert queue.current_ticket(balie) is None
+    assert queue.call_next(balie).number == "A001"
+    with queue._store.reading() as tx:
+        friday = {t.number: t.state for t in tx.tickets_of_day(hall.location_id, forgotten.business_date)}
+    assert friday == {"A001": TicketState.DONE, "A002": TicketState.CANCELLED}

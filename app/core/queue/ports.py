@@ -62,6 +62,10 @@ class QueueTransaction(Protocol):
         SQLite the transaction already holds the write lock)."""
         ...
 
+    def unfinished_before(self, location_id: int, business_day: date) -> list[Ticket]:
+        """Tickets of days before `business_day` that never reached a final state."""
+        ...
+
     def arrivals(self, location_id: int, since: datetime) -> list[Arrival]:
         """Tickets taken at or after `since`, whatever became of them: the recent pace of visitors."""
         ...

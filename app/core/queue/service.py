@@ -168,11 +168,9 @@ class QueueService:
         return True, None
 
     def _close_earlier_days(self, tx: QueueTransaction, location: Location, day: date, now: datetime) -> None:
-        """First ticket of a new day: whatever was left open yesterday is closed, once."""
-        previous = day - timedelta(days=1)
-        for ticket in tx.tickets_of_day(location.id, previous):
-            if ticket.state.is_final:
-                continue
+        """First ticket of a new day: whatever earlier days left open is closed. Not only
+        yesterday: after a weekend a visitor left at a desk on Friday would block that desk."""
+        for ticket in tx.unfinished_before(location.id, day):
             if ticket.state is TicketState.SERVING:
                 ticket.finish(Outcome.HANDLED, now)
             elif ticket.state is TicketState.CALLED:
