@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, not_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -255,6 +255,12 @@ class SqlQueueTransaction:
     def service_times(self, location_id: int, since: datetime) -> list[ServiceTime]:
         """Service time per visit: from its first serving period to its last period at that
         desk (serving and on hold together), for visits that have ended."""
+        # A visit still at its desk has closed periods too once it was put on hold: leave it
+        # out, or its first part would count as a (short) finished visit.
+        still_at_desk = and_(
+            tickets.c.state.in_([s.value for s in TicketState if s.at_desk]),
+            tickets.c.desk_id == ticket_periods.c.desk_id,
+        )
         query = (
             select(
                 ticket_periods.c.ticket_id,
@@ -270,6 +276,7 @@ class SqlQueueTransaction:
                     ticket_periods.c.kind.in_([PeriodKind.SERVING.value, PeriodKind.ON_HOLD.value]),
                     ticket_periods.c.started_at >= to_db(since),
                     ticket_periods.c.ended_at.is_not(None),
+                    not_(still_at_desk),
                 )
             )
             .group_by(ticket_periods.c.ticket_id, ticket_periods.c.service_id, ticket_periods.c.desk_id)

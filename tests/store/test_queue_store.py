@@ -262,3 +262,25 @@ def test_a_visitor_left_at_a_desk_on_friday_does_not_block_it_on_monday(
     with queue._store.reading() as tx:
         friday = {t.number: t.state for t in tx.tickets_of_day(hall.location_id, forgotten.business_date)}
     assert friday == {"A001": TicketState.DONE, "A002": TicketState.CANCELLED}
+
+
+def test_a_visit_on_hold_does_not_count_as_a_short_finished_visit(
+    queue: QueueService, database: Database, hall: SeedIds, clock: FakeClock
+) -> None:
+    a = hall.service_ids["REISDOC"]
+    balie = hall.desk_ids["Balie 1"]
+    queue.issue_ticket(a)
+    queue.open_desk(balie, "Anna")
+    queue.call_next(balie)
+    queue.start(balie)
+    clock.advance(timedelta(minutes=3))
+    queue.hold(balie)  # the visitor fetches a photo
+    clock.advance(timedelta(minutes=10))
+    since = clock.now() - timedelta(hours=1)
+    with database.queue_store().reading() as tx:
+        assert tx.service_times(hall.location_id, since) == []
+    queue.resume(balie)
+    clock.advance(timedelta(minutes=4))
+    queue.finish(balie)
+    with database.queue_store().reading() as tx:
+        assert [round(t.minutes, 3) for t in tx.service_times(hall.location_id, since)] == [17.0]
