@@ -116,17 +116,17 @@ class SqlQueueTransaction:
 
     # --- tickets -------------------------------------------------------------------------
 
-    def _load(self, rows: Sequence[Any]) -> list[Ticket]:
+    def _load(self, rows: Sequence[Any], *, with_periods: bool = True) -> list[Ticket]:
         if not rows:
             return []
         ids = [r.id for r in rows]
         periods: dict[int, list[Period]] = {i: [] for i in ids}
-        for p in self._conn.execute(
-            select(ticket_periods).where(ticket_periods.c.ticket_id.in_(ids)).order_by(ticket_periods.c.seq)
-        ):
-            periods[p.ticket_id].append(
-                Period(PeriodKind(p.kind), utc(p.started_at), utc(p.ended_at), p.desk_id, p.staff, p.service_id)  # type: ignore[arg-type]
-            )
+        if with_periods:
+            query = select(ticket_periods).where(ticket_periods.c.ticket_id.in_(ids)).order_by(ticket_periods.c.seq)
+            for p in self._conn.execute(query):
+                periods[p.ticket_id].append(
+                    Period(PeriodKind(p.kind), utc(p.started_at), utc(p.ended_at), p.desk_id, p.staff, p.service_id)  # type: ignore[arg-type]
+                )
         return [ticket_from_row(r, periods[r.id]) for r in rows]
 
     def ticket(self, ticket_id: int) -> Ticket:
@@ -190,7 +190,8 @@ class SqlQueueTransaction:
         )
         heads = select(ranked.c.id).where(ranked.c.rank <= QUEUE_HEAD)
         query = select(tickets).where(tickets.c.id.in_(heads)).order_by(tickets.c.id)
-        return self._load(list(self._conn.execute(query)))
+        # The rule needs no periods; the one ticket locked next is loaded whole.
+        return self._load(list(self._conn.execute(query)), with_periods=False)
 
     def lock_first_waiting(self, ticket_ids: Sequence[int]) -> Ticket | None:
         """Lock the first ticket in `ticket_ids` order that still waits and that no other desk
@@ -315,13 +316,9 @@ class SqlQueueTransaction:
         self._save_periods(ticket)
 
     def _save_periods(self, ticket: Ticket) -> None:
-        """Periods only grow and only the last one changes: rewrite from the last saved one on."""
+        """Periods only grow and only the last one changes: upsert from the last saved one on,
+        in one statement."""
         first_changed = max(ticket.version - 1, 0)
-        self._conn.execute(
-            delete(ticket_periods).where(
-                and_(ticket_periods.c.ticket_id == ticket.id, ticket_periods.c.seq >= first_changed)
-            )
-        )
         rows = [
             {
                 "ticket_id": ticket.id,
@@ -337,7 +334,12 @@ class SqlQueueTransaction:
             if seq >= first_changed
         ]
         if rows:
-            self._conn.execute(insert(ticket_periods), rows)
+            dialect_insert = postgresql.insert if self._postgres else sqlite.insert
+            statement = dialect_insert(ticket_periods).values(rows)
+            changed = {
+                c: statement.excluded[c] for c in ("kind", "service_id", "started_at", "ended_at", "desk_id", "staff")
+            }
+            self._conn.execute(statement.on_conflict_do_update(index_elements=["ticket_id", "seq"], set_=changed))
         ticket.version = len(ticket.periods)
 
     def set_desk(self, desk: Desk) -> None:

@@ -53,7 +53,8 @@ class QueueTransaction(Protocol):
     def claim_candidates(self, desk: Desk, business_day: date, exclude: Collection[int] = ()) -> list[Ticket]:
         """Waiting tickets this desk could call, not locked: the rule picks one, then locks it.
         May return only the first few of each queue group (service, priority level, front,
-        desk target) in waiting order, since the rule only ever takes a group's first."""
+        desk target) in waiting order, since the rule only ever takes a group's first.
+        The tickets carry no periods: they are for choosing, not for saving."""
         ...
 
     def lock_first_waiting(self, ticket_ids: Sequence[int]) -> Ticket | None:
