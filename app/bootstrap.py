@@ -82,6 +82,9 @@ class Runtime:
         if isinstance(self.runner, ThreadPoolTaskRunner):
             self.runner.wait_for_done(5000)
         self.database.dispose()
+        close_printer = getattr(self.printer, "close", None)
+        if close_printer is not None:
+            close_printer()
 
 
 def _runtime(database: Database, location_id: int, printer: TicketPrinter | None, runner: TaskRunner | None) -> Runtime:
@@ -262,6 +265,10 @@ def run_mode(
     """One mode per process: `kiosk`, `balie` or `display`. `location` is the vestiging's name
     (or id); `desk` the balie's name (balie only; without it the clerk chooses). A LoketError
     (ConfigError, DatabaseUnavailable) while starting is raised; the event loop never ran."""
+    if printer is None and mode == "kiosk" and settings is not None:
+        from app.hardware.printer.factory import ticket_printer
+
+        printer = ticket_printer(settings.devices.ticket_printer, location)
     shell, runtime = launch_mode(mode, database_url, location, desk, data_dir=data_dir, printer=printer)
     try:
         return int(application().exec())

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 Mode = Literal["kiosk", "balie", "host", "display", "manage"]
 MODES: tuple[str, ...] = get_args(Mode)
-PrinterKind = Literal["fake", "network", "usb", "serial", "file"]
+PrinterKind = Literal["fake", "network", "usb", "serial", "file", "win32raw"]
 CardReaderKind = Literal["fake", "pcsc"]
 PaymentTerminalKind = Literal["fake", "nexo", "opi"]
 
@@ -43,7 +43,13 @@ class PrinterSettings:
     device: str = ""  # serial: COM3 or /dev/ttyUSB0
     baudrate: int = 9600  # serial
     path: str = ""  # file: bytes go to this file (tests, diagnosis)
-    width_mm: int = 80
+    printer_name: str = ""  # win32raw: the Windows printer's name
+    width_mm: int = 80  # 58 or 80: characters per line and image width
+    native_qr: bool = True  # false: the QR goes as a raster image (printers without GS ( k)
+    municipality: str = ""  # name at the top of every print
+    address: str = ""  # receipts: one line, e.g. "Markt 1, 1234 AB Voorbeeldstad"
+    logo: str = ""  # a PNG, printed at the top
+    status_url: str = ""  # the ticket QR: an URL with {token}, e.g. https://gemeente.nl/wacht/{token}
 
 
 @dataclass(frozen=True)
@@ -190,13 +196,23 @@ def _check(settings: WorkstationSettings, ctx: _Context) -> None:
 
 
 def _check_printer(printer: PrinterSettings, key: tuple[str, ...], ctx: _Context) -> None:
-    needed = {"network": "host", "usb": "vendor_id", "serial": "device", "file": "path"}.get(printer.kind)
+    needed = {
+        "network": "host",
+        "usb": "vendor_id",
+        "serial": "device",
+        "file": "path",
+        "win32raw": "printer_name",
+    }.get(printer.kind)
     if needed and not getattr(printer, needed):
         raise ctx.error(f"printer van soort '{printer.kind}' heeft '{needed}' nodig", (*key, needed))
     if printer.kind == "usb" and not printer.product_id:
         raise ctx.error("printer van soort 'usb' heeft 'product_id' nodig", (*key, "product_id"))
     if printer.kind == "network":
         _check_port(printer.port, (*key, "port"), ctx)
+    if printer.width_mm not in (58, 80):
+        raise ctx.error(f"papierbreedte moet 58 of 80 mm zijn, niet {printer.width_mm}", (*key, "width_mm"))
+    if printer.status_url and "{token}" not in printer.status_url:
+        raise ctx.error("status_url moet {token} bevatten (de plek van het volgnummer-token)", (*key, "status_url"))
 
 
 def _check_port(port: int, key: tuple[str, ...], ctx: _Context) -> None:

@@ -1,0 +1,225 @@
+"""The one real printer driver: python-escpos over USB, network (TCP 9100), serial, file or
+Windows raw printing, chosen by the workstation's [devices.*_printer] table.
+
+Explicit `open()`/`close()`; a print on a closed printer opens it first, because a kiosk prints
+all day and a network printer may have been restarted in between. Before every job the driver
+asks the printer (DLE EOT) where the transport can read, so a paper-out printer fails fast with
+a typed error instead of swallowing the ticket. No silent failure: every problem is a
+PrinterError subclass with a stable code.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from app.config import PrinterSettings
+from app.core.errors import PrinterError
+from app.core.printing import (
+    Branding,
+    PaperLevel,
+    PrinterNotFound,
+    PrinterOffline,
+    PrinterStatus,
+    Receipt,
+)
+from app.core.queue.ports import TicketPrint
+from app.hardware.printer.commands import PaperProfile
+from app.hardware.printer.layout import write_receipt, write_ticket
+
+log = logging.getLogger(__name__)
+
+DLE_EOT = b"\x10\x04"
+STATUS_PRINTER, STATUS_OFFLINE_CAUSE, STATUS_PAPER = 1, 2, 4
+BIT_OFFLINE = 0x08
+BIT_COVER_OPEN = 0x04
+BITS_NEAR_END = 0x0C
+BITS_PAPER_OUT = 0x60
+READABLE_KINDS = ("network", "usb", "serial")
+
+
+def parse_status(printer: int | None, cause: int | None, paper: int | None) -> PrinterStatus:
+    """Turn DLE EOT 1, 2 and 4 answers into a status. None means that question got no answer."""
+    if printer is None:
+        return PrinterStatus(answered=False)
+    level = PaperLevel.UNKNOWN
+    if paper is not None:
+        if paper & BITS_PAPER_OUT:
+            level = PaperLevel.OUT
+        elif paper & BITS_NEAR_END:
+            level = PaperLevel.NEAR_END
+        else:
+            level = PaperLevel.OK
+    cover = None if cause is None else bool(cause & BIT_COVER_OPEN)
+    return PrinterStatus(answered=True, online=not printer & BIT_OFFLINE, paper=level, cover_open=cover)
+
+
+def make_transport(settings: PrinterSettings, timeout: float) -> Any:
+    """The python-escpos printer object for this config; not opened yet."""
+    from escpos import printer as escpos_printer
+
+    kind = settings.kind
+    if kind == "network":
+        return escpos_printer.Network(settings.host, port=settings.port, timeout=timeout)
+    if kind == "usb":
+        return escpos_printer.Usb(settings.vendor_id, settings.product_id, timeout=int(timeout * 1000))
+    if kind == "serial":
+        return escpos_printer.Serial(settings.device, baudrate=settings.baudrate, timeout=timeout)
+    if kind == "file":
+        return escpos_printer.File(settings.path)
+    if kind == "win32raw":
+        return escpos_printer.Win32Raw(settings.printer_name)
+    raise PrinterNotFound(f"Onbekende printersoort '{kind}'", kind=kind)
+
+
+def _open_error(settings: PrinterSettings, error: Exception) -> PrinterError:
+    cause = error.__context__ or error.__cause__ or error
+    where = settings.host or settings.device or settings.path or f"{settings.vendor_id:04x}:{settings.product_id:04x}"
+    if isinstance(cause, ConnectionRefusedError | TimeoutError | socket.timeout):
+        return PrinterOffline(f"Printer {where} neemt niet op", reason=type(cause).__name__)
+    return PrinterNotFound(f"Printer {where} niet gevonden", reason=str(cause)[:200])
+
+
+class EscposPrinter:
+    """Ticket and receipt printer. Thread-safe: the kiosk prints from a worker thread."""
+
+    def __init__(
+        self,
+        settings: PrinterSettings,
+        branding: Branding,
+        *,
+        timeout: float = 3.0,
+        transport_factory: Callable[[PrinterSettings, float], Any] = make_transport,
+    ) -> None:
+        self.settings = settings
+        self.branding = branding
+        self.profile = PaperProfile.for_width(settings.width_mm)
+        self._timeout = timeout
+        self._factory = transport_factory
+        self._device: Any = None
+        self._lock = threading.RLock()
+
+    # --- lifetime ------------------------------------------------------------------------
+
+    def open(self) -> None:
+        with self._lock:
+            if self._device is not None:
+                return
+            device = self._factory(self.settings, self._timeout)
+            try:
+                device.open()
+            except PrinterError:
+                raise
+            except Exception as error:  # escpos raises DeviceNotFoundError, USBNotFoundError, OSError ...
+                raise _open_error(self.settings, error) from error
+            self._device = device
+            log.info("printer geopend (%s)", self.settings.kind)
+
+    def close(self) -> None:
+        with self._lock:
+            device, self._device = self._device, None
+            if device is not None:
+                try:
+                    device.close()
+                except Exception:  # closing a dead connection must not hide the real problem
+                    log.debug("printer sluiten mislukt", exc_info=True)
+
+    @property
+    def is_open(self) -> bool:
+        return self._device is not None
+
+    # --- status --------------------------------------------------------------------------
+
+    def status(self) -> PrinterStatus:
+        with self._lock:
+            self.open()
+            if self.settings.kind not in READABLE_KINDS:
+                return PrinterStatus(answered=False, readable=False)
+            try:
+                printer = self._ask(STATUS_PRINTER)
+                if printer is None:
+                    return PrinterStatus(answered=False)
+                paper = self._ask(STATUS_PAPER)
+                cause = self._ask(STATUS_OFFLINE_CAUSE) if printer & BIT_OFFLINE else 0
+            except OSError as error:
+                self.close()
+                raise PrinterOffline("Verbinding met de printer verbroken", reason=str(error)[:200]) from error
+            return parse_status(printer, cause, paper)
+
+    def _ask(self, n: int) -> int | None:
+        """One DLE EOT n round trip; None when nothing answers in time."""
+        device = self._device
+        if self.settings.kind == "network":
+            sock: socket.socket = device.device
+            self._drain(sock)
+            sock.settimeout(self._timeout)
+            sock.sendall(DLE_EOT + bytes([n]))
+            try:
+                data = sock.recv(1)
+            except TimeoutError:
+                return None
+            if not data:
+                raise ConnectionResetError("printer closed the connection")
+            return data[0]
+        device._raw(DLE_EOT + bytes([n]))
+        data = device._read()
+        return data[0] if data else None
+
+    @staticmethod
+    def _drain(sock: socket.socket) -> None:
+        """A late answer from an earlier question must not be read as this one's."""
+        sock.setblocking(False)
+        try:
+            while sock.recv(64):
+                pass
+        except (BlockingIOError, InterruptedError):
+            pass
+        finally:
+            sock.setblocking(True)
+
+    # --- printing ------------------------------------------------------------------------
+
+    def _job(self, write: Callable[[Any], None]) -> None:
+        with self._lock:
+            problem = self.status().problem()
+            if problem is not None:
+                raise problem
+            try:
+                write(self._device)
+            except PrinterError:
+                raise
+            except (OSError, ValueError) as error:
+                self.close()
+                raise PrinterOffline("Printen mislukt: verbinding verbroken", reason=str(error)[:200]) from error
+
+    def print_ticket(self, ticket: TicketPrint) -> None:
+        self._job(lambda p: write_ticket(p, ticket, self.branding, self.profile, native_qr=self.settings.native_qr))
+        log.info("ticket %s geprint", ticket.number)
+
+    def print_receipt(self, receipt: Receipt) -> None:
+        self._job(lambda p: write_receipt(p, receipt, self.branding, self.profile))
+        log.info("legesnota %s geprint", receipt.number)
+
+    def print_test_page(self) -> PrinterStatus:
+        """For IT staff: prints the status it read, the code page and a QR; returns the status."""
+        from app.hardware.printer.layout import write_test_page
+
+        with self._lock:
+            status = self.status()
+            self._job(lambda p: write_test_page(p, self.branding, self.profile, status, self.settings.native_qr))
+            return status
+
+
+def branding_for(settings: PrinterSettings, fallback_name: str) -> Branding:
+    """What the workstation file says about the municipality, with sensible defaults."""
+    address = tuple(part.strip() for part in settings.address.split(",") if part.strip())
+    defaults = Branding(municipality=settings.municipality or fallback_name)
+    return Branding(
+        municipality=defaults.municipality,
+        address=address,
+        status_url=settings.status_url or defaults.status_url,
+        logo_path=settings.logo,
+    )

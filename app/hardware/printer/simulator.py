@@ -1,0 +1,184 @@
+"""An ESC/POS network printer on loopback (127.0.0.1 only), for the demo and the tests.
+
+It answers DLE EOT status questions from a scriptable state (ok, near_end, out, cover_open,
+offline, slow), renders every cut ticket to a PNG (QR codes decoded from GS ( k and drawn),
+and lets tests wait for pages without sleeping. Run it on its own:
+
+    python -m app.hardware.printer.simulator --port 9100 --out /tmp/print_shots
+
+and type a state name (ok, near_end, out, cover_open, offline, slow) to change it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import socket
+import socketserver
+import sys
+import threading
+import time
+from pathlib import Path
+
+from PIL import Image
+
+from app.hardware.printer.render import PaperRenderer
+
+log = logging.getLogger(__name__)
+
+STATES = ("ok", "near_end", "out", "cover_open", "offline", "slow")
+# DLE EOT answers (ESC/POS reference): fixed bits 0x12; n=1 bit 3 offline; n=2 bit 2 cover open,
+# bit 5 stopped by paper end; n=4 bits 2-3 near end, bits 5-6 paper end.
+ANSWERS: dict[str, dict[int, int]] = {
+    "ok": {1: 0x12, 2: 0x12, 4: 0x12},
+    "near_end": {1: 0x12, 2: 0x12, 4: 0x1E},
+    "out": {1: 0x1A, 2: 0x32, 4: 0x7E},
+    "cover_open": {1: 0x1A, 2: 0x16, 4: 0x12},
+    "slow": {1: 0x12, 2: 0x12, 4: 0x12},
+}
+WIDTH_DOTS = {58: 384, 80: 576}
+
+
+class PrinterSimulator:
+    """Start with `start()`, stop with `stop()`; `port` is chosen by the OS unless given."""
+
+    def __init__(
+        self, *, port: int = 0, width_mm: int = 80, out_dir: Path | None = None, slow_seconds: float = 0.25
+    ) -> None:
+        self.width_mm = width_mm
+        self.out_dir = out_dir
+        self.slow_seconds = slow_seconds
+        self.pages: list[Image.Image] = []
+        self.qr_payloads: list[str] = []
+        self.last_byte_ns = 0
+        self.received = 0
+        self._state = "ok"
+        self._changed = threading.Condition()
+        self._server = _Server(("127.0.0.1", port), _Handler)
+        self._server.simulator = self
+        self._thread: threading.Thread | None = None
+
+    @property
+    def host(self) -> str:
+        return "127.0.0.1"
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def state(self) -> str:
+        return self._state
+
+    @state.setter
+    def state(self, value: str) -> None:
+        if value not in STATES:
+            raise ValueError(f"unknown state {value!r}; one of {', '.join(STATES)}")
+        self._state = value
+        log.info("printersimulator: toestand %s", value)
+
+    def start(self) -> PrinterSimulator:
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="printer-simulator", daemon=True
+        )
+        self._thread.start()
+        log.info("printersimulator luistert op 127.0.0.1:%d", self.port)
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(5)
+
+    def __enter__(self) -> PrinterSimulator:
+        return self.start()
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    def wait_for_pages(self, count: int, timeout: float = 5.0) -> bool:
+        """True once `count` pages in total have been cut (waits on a condition, no polling)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: len(self.pages) >= count, timeout)
+
+    # --- called from connection threads ---------------------------------------------------
+
+    def _answer(self, n: int) -> bytes | None:
+        state = self._state
+        if state == "offline":
+            return None  # a printer that is off or hung: nothing answers
+        if state == "slow":
+            time.sleep(self.slow_seconds)  # a busy printer; no test waits on this, it is the behaviour
+        return bytes([ANSWERS[state].get(n, 0x12)])
+
+    def _accept_pages(self, renderer: PaperRenderer, pages: list[Image.Image]) -> None:
+        if not pages and not renderer.qr_payloads:
+            return
+        with self._changed:
+            if self._state in ("out", "cover_open", "offline"):
+                pages = []  # a stopped printer prints nothing: the job is lost unless the sender checked
+            for page in pages:
+                self.pages.append(page)
+                if self.out_dir is not None:
+                    self.out_dir.mkdir(parents=True, exist_ok=True)
+                    page.save(self.out_dir / f"bon-{len(self.pages):04d}.png")
+            self.qr_payloads.extend(renderer.qr_payloads)
+            renderer.qr_payloads.clear()
+            self._changed.notify_all()
+
+
+class _Server(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    simulator: PrinterSimulator
+
+
+class _Handler(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        sim: PrinterSimulator = self.server.simulator  # type: ignore[attr-defined]
+        sock: socket.socket = self.request
+        replies: list[int] = []
+        renderer = PaperRenderer(dots=WIDTH_DOTS.get(sim.width_mm, 576), on_status=replies.append)
+        while True:
+            try:
+                data = sock.recv(65536)
+            except OSError:
+                break
+            if not data:
+                break
+            sim.received += len(data)
+            pages = renderer.feed(data)
+            sim.last_byte_ns = time.monotonic_ns()
+            sim._accept_pages(renderer, pages)
+            for n in replies:
+                answer = sim._answer(n)
+                if answer is not None:
+                    sock.sendall(answer)
+            replies.clear()
+        leftover = renderer.flush()
+        sim._accept_pages(renderer, [leftover] if leftover is not None else [])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m app.hardware.printer.simulator", description=__doc__)
+    parser.add_argument("--port", type=int, default=9100)
+    parser.add_argument("--width", type=int, choices=(58, 80), default=80)
+    parser.add_argument("--out", type=Path, default=Path("bonnen"))
+    parser.add_argument("--state", choices=STATES, default="ok")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    sim = PrinterSimulator(port=args.port, width_mm=args.width, out_dir=args.out)
+    sim.state = args.state
+    with sim:
+        log.info("bonnen komen in %s; typ een toestand (%s), Ctrl-D stopt", args.out, ", ".join(STATES))
+        for line in sys.stdin:
+            try:
+                sim.state = line.strip()
+            except ValueError as error:
+                log.warning("%s", error)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
