@@ -73,6 +73,7 @@ class Runtime:
     location_id: int
     windows: list[QWidget] = field(default_factory=list)
     printer: TicketPrinter | None = None
+    simulator: Any = None  # the demo's printer simulator
 
     def close(self) -> None:
         for window in self.windows:
@@ -85,6 +86,8 @@ class Runtime:
         close_printer = getattr(self.printer, "close", None)
         if close_printer is not None:
             close_printer()
+        if self.simulator is not None:
+            self.simulator.stop()
 
 
 def _runtime(database: Database, location_id: int, printer: TicketPrinter | None, runner: TaskRunner | None) -> Runtime:
@@ -119,7 +122,6 @@ def build_demo(data_dir: Path, *, runner: TaskRunner | None = None, chime: Chime
     """The demo hall in `data_dir/demo.db`: seeded when empty, two desks, all screens."""
     from app.balie.window import BalieWindow
     from app.display.call_screen import CallScreen
-    from app.hardware.printer.fake import FakeTicketPrinter
     from app.kiosk.window import KioskWindow
     from app.store.database import Database
     from app.store.seed import seed_demo
@@ -131,9 +133,10 @@ def build_demo(data_dir: Path, *, runner: TaskRunner | None = None, chime: Chime
         log.info("demo: nieuwe database met voorbeeldstadhuis in %s", data_dir)
         seed_demo(database)
     location_id = _location_id(database, None)
-    printer = FakeTicketPrinter()
+    simulator, printer = _demo_printer(data_dir)
     rt = _runtime(database, location_id, printer, runner)
-    kiosk = KioskWindow(rt.queue, location_id, rt.runner, rt.bridge, text_scale=0.55)
+    rt.simulator = simulator
+    kiosk = KioskWindow(rt.queue, location_id, rt.runner, rt.bridge, text_scale=0.55, **_printer_hooks(printer))
     desks = {d.name: d.id for d in rt.queue.snapshot(location_id).desks}
     balies = [
         BalieWindow(
@@ -153,6 +156,25 @@ def build_demo(data_dir: Path, *, runner: TaskRunner | None = None, chime: Chime
     )
     rt.windows = [kiosk, *balies, display]
     return rt
+
+
+def _demo_printer(data_dir: Path) -> tuple[Any, TicketPrinter]:
+    """The demo prints through the ESC/POS simulator on loopback: real bytes, tickets as PNG in
+    `data_dir/bonnen`. Without a free port it falls back to the in-memory printer."""
+    from app.config import PrinterSettings
+    from app.hardware.printer.escpos_printer import EscposPrinter, branding_for
+    from app.hardware.printer.fake import FakeTicketPrinter
+    from app.hardware.printer.simulator import PrinterSimulator
+
+    try:
+        simulator = PrinterSimulator(out_dir=data_dir / "bonnen").start()
+    except OSError as error:
+        log.warning("demo: printersimulator start niet (%s); nepprinter in plaats daarvan", error)
+        return None, FakeTicketPrinter()
+    settings = PrinterSettings(kind="network", host=simulator.host, port=simulator.port, municipality="Gemeente Loket")
+    printer = EscposPrinter(settings, branding_for(settings, "Gemeente Loket"))
+    log.info("demo: bonnen van de printersimulator komen in %s", data_dir / "bonnen")
+    return simulator, printer
 
 
 def _arrange_demo(windows: list[QWidget]) -> None:
@@ -283,7 +305,7 @@ def _mode_window(rt: Runtime, mode: str, desk: str | None, data_dir: Path) -> QW
     from app.kiosk.window import KioskWindow
 
     if mode == "kiosk":
-        return KioskWindow(rt.queue, rt.location_id, rt.runner, rt.bridge)
+        return KioskWindow(rt.queue, rt.location_id, rt.runner, rt.bridge, **_printer_hooks(rt.printer))
     if mode == "display":
         return CallScreen(rt.queue, rt.clock, rt.location_id, rt.runner, rt.bridge, _chime(data_dir))
     desk_id = None
@@ -296,6 +318,15 @@ def _mode_window(rt: Runtime, mode: str, desk: str | None, data_dir: Path) -> QW
     return BalieWindow(
         rt.queue, rt.clock, rt.location_id, rt.runner, rt.bridge, desk_id=desk_id, desk_locked=bool(desk)
     )
+
+
+def _printer_hooks(printer: object) -> dict[str, Any]:
+    """The kiosk asks a real printer before it promises paper and shows the QR when it fails."""
+    branding = getattr(printer, "branding", None)
+    return {
+        "ticket_url": branding.ticket_url if branding is not None else None,
+        "printer_status": getattr(printer, "status", None),
+    }
 
 
 def _location_id(database: Database, location: str | None) -> int:

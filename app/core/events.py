@@ -83,9 +83,29 @@ class DatabaseStatusChanged(Event):
     detail: str = ""
 
 
+@dataclass(frozen=True)
+class DeviceAlert(Event):
+    """A device needs a person: e.g. the kiosk's ticket printer is out of paper. The host mode
+    shows it; the ticket that met the problem was issued all the same (shown on screen)."""
+
+    device: str  # "ticket_printer"
+    code: str  # the PrinterError's stable code, e.g. "printer.paper_out"
+    ticket_number: str
+    raised_at: str  # ISO 8601 UTC
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.__name__: cls
-    for cls in (TicketIssued, TicketCalled, TicketChanged, DeskChanged, ServiceChanged, DayReset, DatabaseStatusChanged)
+    for cls in (
+        TicketIssued,
+        TicketCalled,
+        TicketChanged,
+        DeskChanged,
+        ServiceChanged,
+        DayReset,
+        DatabaseStatusChanged,
+        DeviceAlert,
+    )
 }
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.core.queue.service import IssuedTicket
+from app.ui.qr import qr_pixmap
 from app.ui.texts import band_text, people_text
 
 
@@ -15,9 +18,10 @@ class TicketScreen(QWidget):
     #: the citizen is done reading; the window returns to the start screen
     done_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, ticket_url: Callable[[str], str] | None = None) -> None:
         super().__init__(parent)
         self._issued: IssuedTicket | None = None
+        self._ticket_url = ticket_url  # the QR's URL for a token; None: no QR on screen
         layout = QVBoxLayout(self)
         layout.setContentsMargins(60, 40, 60, 40)
         layout.setSpacing(16)
@@ -33,6 +37,10 @@ class TicketScreen(QWidget):
         layout.addSpacing(20)
         layout.addWidget(self.hint)
         layout.addWidget(self.print_note)
+        # When the paper ticket fails, the QR the ticket would have carried is shown to photograph.
+        self.qr = self._label("ticketQr")
+        self.qr.hide()
+        layout.addWidget(self.qr)
         layout.addStretch(1)
         self.closing_note = self._label("kioskFooter")
         layout.addWidget(self.closing_note)
@@ -65,9 +73,15 @@ class TicketScreen(QWidget):
         self.wait.setText(f"Verwachte wachttijd: {band_text(issued.band)} (een schatting)")
         if issued.printed:
             self.print_note.hide()
-        else:
-            self.print_note.setText("Het bonnetje kon niet worden geprint. Maak een foto van uw nummer.")
-            self.print_note.show()
+            self.qr.hide()
+            return
+        photo = "uw nummer en de QR-code" if self._ticket_url else "uw nummer"
+        self.print_note.setText(f"Het bonnetje kon niet worden geprint. Maak een foto van {photo}.")
+        self.print_note.show()
+        if self._ticket_url is not None:
+            self.qr.setPixmap(qr_pixmap(self._ticket_url(issued.ticket.token), 220))
+            self.qr.setAccessibleName("QR-code: hiermee volgt u uw beurt op uw telefoon")
+            self.qr.show()
 
     def show_ticket(self, issued: IssuedTicket) -> None:
         self._issued = issued

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from app.core.errors import LoketError
 from app.core.events import DatabaseStatusChanged, Event
+from app.core.printing import PrinterStatus
 from app.core.queue.service import IssuedTicket, QueueService, QueueSnapshot
 from app.kiosk.start_screen import StartScreen
 from app.kiosk.ticket_screen import TicketScreen
@@ -34,10 +36,13 @@ class KioskWindow(QWidget):
         bridge: EventBridge,
         *,
         text_scale: float = 1.0,
+        ticket_url: Callable[[str], str] | None = None,
+        printer_status: Callable[[], PrinterStatus] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._queue = queue
+        self._printer_status = printer_status
         self._location_id = location_id
         self._runner = runner
         self._issuing = False
@@ -50,9 +55,16 @@ class KioskWindow(QWidget):
         layout.setSpacing(0)
         self.offline_banner = OfflineBanner(bridge)
         layout.addWidget(self.offline_banner)
+        # Said before a citizen taps: no promise of paper the printer cannot keep.
+        self.printer_note = QLabel()
+        self.printer_note.setObjectName("printFailed")
+        self.printer_note.setWordWrap(True)
+        self.printer_note.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.printer_note.hide()
+        layout.addWidget(self.printer_note)
         self.stack = QStackedWidget()
         self.start_screen = StartScreen(text_scale)
-        self.ticket_screen = TicketScreen()
+        self.ticket_screen = TicketScreen(ticket_url=ticket_url)
         self.stack.addWidget(self.start_screen)
         self.stack.addWidget(self.ticket_screen)
         layout.addWidget(self.stack)
@@ -73,6 +85,7 @@ class KioskWindow(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.retranslate_ui()
         self.refresh()
+        self.check_printer()
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle("Loket – kiosk")
@@ -80,6 +93,22 @@ class KioskWindow(QWidget):
         self.offline_banner.retranslate_ui()
         self.start_screen.retranslate_ui()
         self.ticket_screen.retranslate_ui()
+        self.printer_note.setText("De printer werkt nu niet. U krijgt uw nummer op het scherm.")
+
+    def check_printer(self) -> None:
+        """Ask the printer (on a worker) whether it can print; the answer shows or hides the note."""
+        if self._printer_status is not None:
+            self._runner.run(self._printer_status, self._printer_checked, self._printer_unreachable)
+
+    def _printer_checked(self, status: PrinterStatus) -> None:
+        problem = status.problem()
+        self.printer_note.setVisible(problem is not None)
+        if problem is not None:
+            log.warning("kiosk: printer kan niet printen (%s)", problem.code)
+
+    def _printer_unreachable(self, error: LoketError) -> None:
+        log.warning("kiosk: printer onbereikbaar (%s)", error.code)
+        self.printer_note.show()
 
     def refresh(self) -> None:
         self._refresher.request()
@@ -96,6 +125,7 @@ class KioskWindow(QWidget):
         self.stack.setCurrentWidget(self.start_screen)
         self.setFocus()
         self.refresh()
+        self.check_printer()
 
     def _issued(self, issued: IssuedTicket) -> None:
         self._issuing = False

@@ -14,7 +14,6 @@ from app.balie.actions import Action
 from app.balie.window import BalieWindow
 from app.core.errors import ConfigError, DatabaseUnavailable
 from app.display.call_screen import CallScreen
-from app.hardware.printer.fake import FakeTicketPrinter
 from app.kiosk.window import KioskWindow
 from app.store.database import Database
 from app.ui.accessibility import unlabeled_focusable
@@ -49,7 +48,10 @@ def test_demo_shows_the_whole_flow(qtbot: QtBot, demo: tuple[bootstrap.Runtime, 
     rijbewijs = next(s.service.id for s in snapshot.services if s.service.name_nl == "Rijbewijs")
     kiosk.start_screen.button_for(rijbewijs).click()
     assert kiosk.ticket_screen.number.text() == "B001"
-    assert isinstance(runtime.printer, FakeTicketPrinter) and len(runtime.printer.jobs) == 1
+    # The demo prints through the ESC/POS simulator: a real ticket, as a PNG in the data folder.
+    assert runtime.simulator is not None and runtime.simulator.wait_for_pages(1)
+    assert runtime.simulator.out_dir is not None and len(list(runtime.simulator.out_dir.glob("*.png"))) == 1
+    assert kiosk.ticket_screen.print_note.isHidden()
 
     desk = balie_2.desk_screen
     qtbot.waitUntil(lambda: desk.buttons[Action.NEXT].isEnabled(), timeout=5000)

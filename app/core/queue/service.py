@@ -15,7 +15,16 @@ from datetime import date, datetime, timedelta
 
 from app.core.clock import Clock
 from app.core.errors import DeskBusy, DeskClosed, InvalidTransition, LoketError, NothingWaiting, ServiceClosed
-from app.core.events import DayReset, DeskChanged, Event, ServiceChanged, TicketCalled, TicketChanged, TicketIssued
+from app.core.events import (
+    DayReset,
+    DeskChanged,
+    DeviceAlert,
+    Event,
+    ServiceChanged,
+    TicketCalled,
+    TicketChanged,
+    TicketIssued,
+)
 from app.core.queue.estimate import ARRIVAL_WINDOW_MINUTES, QueueState, estimate_waits, wait_band
 from app.core.queue.model import (
     Desk,
@@ -164,8 +173,18 @@ class QueueService:
         except LoketError as error:
             # The ticket exists and is in the queue: the screen shows the number instead.
             log.warning("ticket %s niet geprint: %s", ticket.number, error.code)
+            self._raise_device_alert(location, ticket, error.code)
             return False, error.code
         return True, None
+
+    def _raise_device_alert(self, location: Location, ticket: Ticket, code: str) -> None:
+        """Tell the host (through the change log, so every PC hears it) that a person is needed."""
+        alert = DeviceAlert(location.id, "ticket_printer", code, ticket.number, self._clock.now().isoformat())
+        try:
+            with self._store.transaction() as tx:
+                tx.record(alert)
+        except LoketError as error:  # the ticket is safe; only the alert is lost, and the log says so
+            log.error("printermelding niet opgeslagen: %s", error.code)
 
     def _close_earlier_days(self, tx: QueueTransaction, location: Location, day: date, now: datetime) -> None:
         """First ticket of a new day: whatever earlier days left open is closed. Not only
