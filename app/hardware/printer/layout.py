@@ -118,6 +118,8 @@ def write_receipt(p: Any, receipt: Receipt, branding: Branding, profile: PaperPr
     for line in receipt.lines:
         _text(p, line.product[: profile.columns])
         detail = f"  art. {line.tariff_item}  {line.quantity} x {euro(line.unit_cents)}"
+        if len(detail) + len(euro(line.amount_cents)) >= profile.columns:
+            detail = f"  art. {line.tariff_item}  {line.quantity} x"  # 58 mm: the amount must stay whole
         _text(p, _columns(profile, detail, euro(line.amount_cents)))
     _text(p, rule)
     p._raw(BOLD_ON)
