@@ -54,3 +54,9 @@ class UnsupportedProtocol(IdentityError):
     """The chip offers only protocols (OIDs, curves) that we do not implement."""
 
     code = "identity.unsupported_protocol"
+
+
+class CommandInvalid(IdentityError):
+    """A command APDU we were asked to send is malformed (a programming error, never card data)."""
+
+    code = "identity.command_invalid"
