@@ -217,6 +217,33 @@ def cmd_simulate(argv: list[str]) -> int:
     return int(result or 0)
 
 
+def cmd_devices_printer(args: argparse.Namespace) -> int:
+    """IT staff: read the status of the configured printer and, with --test, print a test page."""
+    settings = load_settings(_config_path(args))
+    key = f"{args.which}_printer"
+    printer_settings = getattr(settings.devices, key)
+    if printer_settings is None:
+        raise ConfigError(f"er is geen [devices.{key}] ingesteld", path=str(settings.path or ""))
+    if printer_settings.kind == "fake":
+        print(f"{key}: nepprinter, er is niets om te testen")
+        return EXIT_OK
+    from app.hardware.printer.escpos_printer import EscposPrinter, branding_for
+
+    printer = EscposPrinter(printer_settings, branding_for(printer_settings, settings.location))
+    try:
+        status = printer.status()
+        print(f"{key} ({printer_settings.kind}): {status.describe()}")
+        problem = status.problem()
+        if problem is not None:
+            raise problem
+        if args.test:
+            printer.print_test_page()
+            print("testpagina geprint")
+    finally:
+        printer.close()
+    return EXIT_OK
+
+
 def cmd_version(_args: argparse.Namespace) -> int:
     print(f"loket {__version__}")
     return EXIT_OK
@@ -276,6 +303,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo-data", action="store_true", help="vul een lege database met de voorbeeldvestiging 'Stadhuis'"
     )
     upgrade.set_defaults(handler=cmd_db_upgrade)
+
+    devices = sub.add_parser("devices", help="apparaten van deze pc controleren")
+    devices_sub = devices.add_subparsers(dest="device", required=True, metavar="APPARAAT")
+    printer = devices_sub.add_parser("printer", parents=[common], help="status van de printer, en een testpagina")
+    printer.add_argument("--config", metavar="BESTAND", help=config_help)
+    printer.add_argument("--which", choices=["ticket", "receipt"], default="ticket", help="volgnummer- of bonprinter")
+    printer.add_argument("--test", action="store_true", help="print een testpagina")
+    printer.set_defaults(handler=cmd_devices_printer)
 
     sub.add_parser("simulate", help="simuleer een dag in de hal (opties: loket simulate --help)")
 

@@ -161,7 +161,7 @@ def write_test_page(p: Any, branding: Branding, profile: PaperProfile, status: A
     _text(p, f"Papier: {profile.width_mm} mm, {profile.columns} tekens per regel")
     _text(p, f"QR: {'printer (GS ( k)' if native_qr else 'afbeelding'}")
     _text(p, "Tekens: € é ë ï ó ü à ç  IJ ij")
-    _text(p, "1234567890" * (profile.columns // 10))
+    _text(p, ("1234567890" * 5)[: profile.columns])  # the full line width, to check the profile
     p._raw(ALIGN_CENTER)
     p.qr(branding.ticket_url("test"), ec=QR_EC_M, size=QR_DOT_SIZE, native=native_qr)
     p._raw(LF + feed(3) + CUT)
