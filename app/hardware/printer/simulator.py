@@ -147,9 +147,9 @@ class _Handler(socketserver.BaseRequestHandler):
                 break
             if not data:
                 break
+            sim.last_byte_ns = time.monotonic_ns()  # arrival, before the rendering work
             sim.received += len(data)
             pages = renderer.feed(data)
-            sim.last_byte_ns = time.monotonic_ns()
             sim._accept_pages(renderer, pages)
             for n in replies:
                 answer = sim._answer(n)
