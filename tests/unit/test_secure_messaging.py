@@ -125,3 +125,17 @@ def test_every_truncated_published_response_is_a_typed_error(cut: int) -> None:
     except IdentityError:
         return
     assert len(result) == 2 and result != b"\x90\x00"
+
+
+def test_chip_side_reads_the_published_protected_commands() -> None:
+    chip = bac_session()
+    for step in STEPS:
+        assert chip.unprotect_command(hx(step["protected_apdu"])) == hx(step["unprotected"]), step["what"]
+        chip.protect_response(hx(step.get("decrypted_data", "")), 0x9000)
+
+
+def test_chip_side_refuses_a_tampered_command() -> None:
+    command = bytearray(hx(STEPS[0]["protected_apdu"]))
+    command[7] ^= 0x01
+    with pytest.raises(SecureMessagingFailed):
+        bac_session().unprotect_command(bytes(command))

@@ -31,7 +31,8 @@ class ScriptedTransport:
 
 
 class InMemoryCard:
-    """A chip without access control that serves files: SELECT by file ID, READ BINARY (B0, B1)."""
+    """A chip without access control that serves files: SELECT application or file ID, READ BINARY
+    (B0, B1)."""
 
     def __init__(self, files: dict[int, bytes]) -> None:
         self._files = dict(files)
@@ -41,6 +42,8 @@ class InMemoryCard:
     def transmit(self, apdu: bytes) -> bytes:
         command = CommandApdu.parse(apdu)
         self.commands.append(command)
+        if command.ins == 0xA4 and command.p1 == 0x04:
+            return b"\x90\x00"  # the one application this fake holds
         if command.ins == 0xA4 and command.p1 == 0x02:
             self._selected = self._files.get(int.from_bytes(command.data, "big"))
             return b"\x90\x00" if self._selected is not None else b"\x6a\x82"

@@ -114,6 +114,30 @@ class SecureMessaging:
             raise SecureMessagingFailed("De MAC van het antwoord van de chip klopt niet.")
         return self._plain_data(objects[:-1]) + self._status(objects[:-1], raw.sw).to_bytes(2, "big")
 
+    def unprotect_command(self, apdu: bytes) -> bytes:
+        """The chip's side (for simulators and tests): checks a protected command, returns it plain."""
+        command = CommandApdu.parse(apdu)
+        if command.cla & SM_CLA != SM_CLA:
+            raise SecureMessagingFailed("De opdracht is niet beveiligd.")
+        self._next()
+        objects = list(iter_tlv(command.data))
+        if not objects or objects[-1].tag != TAG_MAC:
+            raise SecureMessagingFailed("De beveiligde opdracht heeft geen MAC.")
+        header = bytes([command.cla, command.ins, command.p1, command.p2])
+        protected = crypto.pad(header, self.block_size) + b"".join(item.encode() for item in objects[:-1])
+        if not hmac.compare_digest(self.mac(protected), objects[-1].value):
+            raise SecureMessagingFailed("De MAC van de beveiligde opdracht klopt niet.")
+        le = next((item.value for item in objects if item.tag == TAG_LE), None)
+        plain = CommandApdu(
+            command.cla & ~SM_CLA & 0xFF,
+            command.ins,
+            command.p1,
+            command.p2,
+            self._plain_data(objects[:-1]),
+            None if le is None else (le[0] if le and le[0] else 256),
+        )
+        return plain.encode()
+
     def protect_response(self, data: bytes, status_word: int) -> bytes:
         """The chip's side (for simulators and tests): a protected response APDU with DO'87', '99', '8E'."""
         self._next()
