@@ -141,3 +141,16 @@ def test_unknown_host_or_device_is_not_found() -> None:
     except RuntimeError as outer:
         outer.__context__ = socket.gaierror(-2, "Name or service not known")
         assert isinstance(_open_error(settings, outer), PrinterNotFound)
+
+
+def test_receipt_prints_over_tcp(sim: PrinterSimulator) -> None:
+    from tests.unit.test_receipt_bytes import RECEIPT
+
+    printer = _printer(sim)
+    try:
+        printer.print_receipt(RECEIPT)
+    finally:
+        printer.close()
+    assert sim.wait_for_pages(1)
+    assert sim.qr_payloads == []  # no QR on a receipt
+    assert sim.pages[0].width == 576 + 32  # 80 mm of dots plus the simulator's margin

@@ -10,13 +10,12 @@ PrinterError subclass with a stable code.
 
 from __future__ import annotations
 
+import errno
 import logging
 import socket
 import threading
 from collections.abc import Callable
 from typing import Any
-
-from escpos.printer import Dummy
 
 from app.config import PrinterSettings
 from app.core.errors import PrinterError
@@ -30,7 +29,7 @@ from app.core.printing import (
 )
 from app.core.queue.ports import TicketPrint
 from app.hardware.printer.commands import PaperProfile
-from app.hardware.printer.layout import write_receipt, write_ticket
+from app.hardware.printer.layout import job_buffer, write_receipt, write_ticket
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +82,11 @@ def _open_error(settings: PrinterSettings, error: Exception) -> PrinterError:
     if isinstance(cause, ConnectionRefusedError | TimeoutError | socket.timeout):
         return PrinterOffline(f"Printer {where} neemt niet op", reason=type(cause).__name__)
     return PrinterNotFound(f"Printer {where} niet gevonden", reason=str(cause)[:200])
+
+
+def _is_timeout(error: OSError) -> bool:
+    # pyusb raises USBTimeoutError (an OSError) with errno ETIMEDOUT; other USB errors mean unplugged.
+    return isinstance(error, TimeoutError) or "Timeout" in type(error).__name__ or error.errno == errno.ETIMEDOUT
 
 
 class EscposPrinter:
@@ -170,8 +174,13 @@ class EscposPrinter:
                 raise ConnectionResetError("printer closed the connection")
             return data[0]
         device._raw(DLE_EOT + bytes([n]))
-        data = device._read()
-        return data[0] if data else None
+        try:
+            data = device._read()
+        except OSError as error:
+            if _is_timeout(error):
+                return None  # USB read timed out: no answer, not 'plenty of paper'
+            raise
+        return data[0] if data else None  # serial returns b"" after its timeout
 
     @staticmethod
     def _drain(sock: socket.socket) -> None:
@@ -194,7 +203,7 @@ class EscposPrinter:
                 raise problem
             # The whole job is built first and sent in one write: a status question can never land
             # inside a ticket, and TCP sends one burst instead of dozens of tiny segments.
-            job = Dummy()
+            job = job_buffer(self.profile)
             write(job)
             try:
                 self._device._raw(job.output)

@@ -6,8 +6,12 @@ a fixed ticket with bytes derived from the ESC/POS reference.
 
 from __future__ import annotations
 
+import copy
+import functools
 import logging
 from typing import Any
+
+from PIL import Image
 
 from app.core.printing import Branding, Receipt, euro
 from app.core.queue.ports import TicketPrint
@@ -42,11 +46,28 @@ def _wrapped(p: Any, profile: PaperProfile, text: str, scale: int = 1) -> None:
         _text(p, line)
 
 
-def _header(p: Any, branding: Branding) -> None:
+@functools.lru_cache(maxsize=4)
+def _logo(path: str, max_width: int) -> Image.Image:
+    """The logo scaled to the paper (at most 40% of the width tall), black on white for a thermal head."""
+    with Image.open(path) as source:
+        image = source.convert("RGBA")
+    white = Image.new("RGBA", image.size, "white")
+    image = Image.alpha_composite(white, image).convert("L")
+    scale = min(1.0, max_width / image.width, max_width * 0.4 / image.height)
+    size = (max(8, int(image.width * scale)), max(8, int(image.height * scale)))
+    return image.resize(size, Image.Resampling.LANCZOS)
+
+
+def _header(p: Any, branding: Branding, profile: PaperProfile) -> None:
     p._raw(INIT + CODEPAGE_PC858 + ALIGN_CENTER)
     if branding.logo_path:
-        p.image(branding.logo_path, center=False)
-        p._raw(ALIGN_CENTER)
+        try:
+            logo = _logo(branding.logo_path, profile.dots)
+        except OSError as error:  # a missing logo must not cost the citizen the ticket
+            log.warning("logo %s niet te lezen: %s", branding.logo_path, error)
+        else:
+            p.image(logo, center=False)  # GS v 0 raster, centred by ESC a 1
+            p._raw(ALIGN_CENTER)
     p._raw(BOLD_ON)
     _text(p, branding.municipality)
     p._raw(BOLD_OFF)
@@ -64,7 +85,7 @@ def _band(band: tuple[int, int]) -> tuple[str, str]:
 def write_ticket(p: Any, ticket: TicketPrint, branding: Branding, profile: PaperProfile, *, native_qr: bool) -> None:
     """The queue ticket, Dutch first and English second. No personal data: the QR holds only
     the status URL with the ticket's opaque token."""
-    _header(p, branding)
+    _header(p, branding, profile)
     _text(p, ticket.location_name)
     p._raw(LF)
     _text(p, "Uw volgnummer / Your number")
@@ -103,7 +124,7 @@ def _columns(profile: PaperProfile, left: str, right: str) -> str:
 
 def write_receipt(p: Any, receipt: Receipt, branding: Branding, profile: PaperProfile) -> None:
     """The legesnota / betalingsbewijs: a dated tax notice. No BSN, no name."""
-    _header(p, branding)
+    _header(p, branding, profile)
     for address_line in branding.address:
         _text(p, address_line)
     p._raw(LF + BOLD_ON)
@@ -154,7 +175,7 @@ def write_receipt(p: Any, receipt: Receipt, branding: Branding, profile: PaperPr
 
 def write_test_page(p: Any, branding: Branding, profile: PaperProfile, status: Any, native_qr: bool) -> None:
     """IT staff's check: the status read, accents and € in the fixed code page, a QR, a cut."""
-    _header(p, branding)
+    _header(p, branding, profile)
     _text(p, "TESTPAGINA / TEST PAGE")
     p._raw(ALIGN_LEFT)
     _text(p, f"Status: {status.describe()}")
@@ -165,3 +186,15 @@ def write_test_page(p: Any, branding: Branding, profile: PaperProfile, status: A
     p._raw(ALIGN_CENTER)
     p.qr(branding.ticket_url("test"), ec=QR_EC_M, size=QR_DOT_SIZE, native=native_qr)
     p._raw(LF + feed(3) + CUT)
+
+
+def job_buffer(profile: PaperProfile) -> Any:
+    """A python-escpos Dummy that collects one job, told the paper's width in dots (python-escpos
+    prints a warning to stdout for every image when its profile does not know the width)."""
+    from escpos.printer import Dummy
+
+    job = Dummy()
+    data = copy.deepcopy(job.profile.profile_data)
+    data.setdefault("media", {}).setdefault("width", {})["pixels"] = profile.dots
+    job.profile.profile_data = data
+    return job
