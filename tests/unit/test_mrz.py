@@ -191,3 +191,40 @@ def test_any_mrz_shaped_text_parses_with_checks_reported(lines: list[str]) -> No
     assert all(isinstance(check, Check) for check in mrz.failed_checks)
     if mrz.bsn_redacted:
         assert mrz.bsn is None
+
+
+def _dutch_passport(personal_number: str) -> list[str]:
+    """A TD3 shaped like a pre-2021 Dutch passport: the personal number field holds the BSN."""
+    example = vectors()["bac"]
+    number = example["document_number"]
+    line2 = (
+        number
+        + example["document_number_check_digit"]
+        + "NLD"
+        + example["date_of_birth"]
+        + example["date_of_birth_check_digit"]
+        + "F"
+        + example["date_of_expiry"]
+        + example["date_of_expiry_check_digit"]
+        + personal_number.ljust(14, "<")
+    )
+    line2 += check_digit(line2[28:42])
+    line2 += check_digit(line2[0:10] + line2[13:20] + line2[21:43])
+    return ["P<NLDDE<BRUIJN<<JAN".ljust(44, "<"), line2]
+
+
+def test_dutch_passport_bsn_is_checked_then_redacted() -> None:
+    bsn = dutch_td1_lines()[0][15:24]
+    mrz = parse_travel_document_mrz(_dutch_passport(bsn))
+    assert mrz.is_valid, mrz.failed_checks
+    assert mrz.bsn_redacted and mrz.bsn is None and mrz.optional_data == ""
+    assert parse_travel_document_mrz(_dutch_passport(bsn), keep_bsn=True).bsn == bsn
+
+
+@given(st.text(alphabet="0123456789", min_size=9, max_size=9), st.booleans())
+def test_no_nine_digit_number_of_a_dutch_document_reaches_repr(bsn: str, passport: bool) -> None:
+    lines = _dutch_passport(bsn) if passport else [dutch_td1_lines()[0][:15] + bsn + "<" * 6, *dutch_td1_lines()[1:]]
+    for keep_bsn in (False, True):
+        mrz = parse_travel_document_mrz(lines, keep_bsn=keep_bsn)
+        assert bsn not in repr(mrz) and bsn not in str(mrz)
+        assert mrz.bsn == (bsn if keep_bsn else None)

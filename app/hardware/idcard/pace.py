@@ -130,42 +130,29 @@ def perform_pace(
     """Runs PACE on the selected master file; returns the AES secure-messaging session."""
     curve = suite.curve
     draw = random_scalar or (lambda order: 1 + secrets.randbelow(order - 1))
+    parameter_id = suite.parameter_id if send_parameter_id else None
+    ResponseApdu.parse(transport.transmit(mse_set_at_command(suite.protocol, parameter_id))).require_success()
+
+    nonce = decrypt_nonce(password_key(mrz_information, suite.key_length), _step(transport, None, b"", 0x80))
+
+    map_private = draw(curve.order)
+    map_public = _multiply(curve, map_private, curve.generator)
+    chip_map_public = curve.decode(_step(transport, 0x81, curve.encode(map_public), 0x82))
+    generator = mapped_generator(curve, nonce, _multiply(curve, map_private, chip_map_public))
+
+    own_private = draw(curve.order)
+    own_public = _multiply(curve, own_private, generator)
+    chip_public = curve.decode(_step(transport, 0x83, curve.encode(own_public), 0x84))
+    if chip_public == own_public:
+        raise AuthenticationFailed("De chip gaf onze eigen sleutel terug.")
+    shared = _multiply(curve, own_private, chip_public)[0].to_bytes(curve.size, "big")
+    ks_enc, ks_mac = session_keys(shared, suite.key_length)
+
+    token = authentication_token(ks_mac, suite.protocol, curve, chip_public)
     try:
-        ResponseApdu.parse(
-            transport.transmit(mse_set_at_command(suite.protocol, suite.parameter_id if send_parameter_id else None))
-        ).require_success()
-        encrypted_nonce = general_authenticate_response(
-            transport.transmit(general_authenticate_command(None, b"")), 0x80
-        )
-        nonce = decrypt_nonce(password_key(mrz_information, suite.key_length), encrypted_nonce)
-
-        map_private = draw(curve.order)
-        map_public = _multiply(curve, map_private, curve.generator)
-        chip_map_public = curve.decode(
-            general_authenticate_response(
-                transport.transmit(general_authenticate_command(0x81, curve.encode(map_public))), 0x82
-            )
-        )
-        generator = mapped_generator(curve, nonce, _multiply(curve, map_private, chip_map_public))
-
-        own_private = draw(curve.order)
-        own_public = _multiply(curve, own_private, generator)
-        chip_public = curve.decode(
-            general_authenticate_response(
-                transport.transmit(general_authenticate_command(0x83, curve.encode(own_public))), 0x84
-            )
-        )
-        if chip_public == own_public:
-            raise AuthenticationFailed("De chip gaf onze eigen sleutel terug.")
-        shared = _multiply(curve, own_private, chip_public)[0].to_bytes(curve.size, "big")
-        ks_enc, ks_mac = session_keys(shared, suite.key_length)
-
-        token = authentication_token(ks_mac, suite.protocol, curve, chip_public)
-        chip_token = general_authenticate_response(
-            transport.transmit(general_authenticate_command(0x85, token, last=True)), 0x86
-        )
+        chip_token = _step(transport, 0x85, token, 0x86, last=True)
     except CardStatusError as error:
-        # A wrong MRZ shows up as a status error (usually 63CX) somewhere in the exchange.
+        # Only here can the chip notice a wrong MRZ (different nonce, so a different token): 6300.
         raise AuthenticationFailed(
             "De chip herkende de sleutel niet. Controleer documentnummer en data.", status_word=error.status_word
         ) from None
