@@ -154,3 +154,19 @@ def test_receipt_prints_over_tcp(sim: PrinterSimulator) -> None:
     assert sim.wait_for_pages(1)
     assert sim.qr_payloads == []  # no QR on a receipt
     assert sim.pages[0].width == 576 + 32  # 80 mm of dots plus the simulator's margin
+
+
+def test_a_roll_runs_near_end_then_out(sim: PrinterSimulator) -> None:
+    sim.load_roll(3, near_end_at=1)
+    printer = _printer(sim)
+    try:
+        for count, expected in enumerate(("ok", "ok", "near_end"), start=1):
+            assert sim.state == expected
+            printer.print_ticket(TICKET)
+            assert sim.wait_for_pages(count)  # the roll is used when the cut arrives
+        assert printer.status().paper is PaperLevel.OUT
+        with pytest.raises(PaperOut):
+            printer.print_ticket(TICKET)
+    finally:
+        printer.close()
+    assert len(sim.pages) == 3

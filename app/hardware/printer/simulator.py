@@ -53,6 +53,8 @@ class PrinterSimulator:
         self.last_byte_ns = 0
         self.received = 0
         self._state = "ok"
+        self._roll: int | None = None  # tickets left on the roll; None: endless
+        self._near_end_at = 3
         self._changed = threading.Condition()
         self._server = _Server(("127.0.0.1", port), _Handler)
         self._server.simulator = self
@@ -75,7 +77,16 @@ class PrinterSimulator:
         if value not in STATES:
             raise ValueError(f"unknown state {value!r}; one of {', '.join(STATES)}")
         self._state = value
+        self._roll = None
         log.info("printersimulator: toestand %s", value)
+
+    def load_roll(self, tickets: int, near_end_at: int = 3) -> None:
+        """A roll that lasts `tickets` more cuts: near end at `near_end_at` left, then out (the
+        demo's "paper runs out at noon"). Setting `state` afterwards overrides it, as a refill does."""
+        with self._changed:
+            self._roll = tickets
+            self._near_end_at = near_end_at
+            self._state = "out" if tickets <= 0 else "near_end" if tickets <= near_end_at else "ok"
 
     def start(self) -> PrinterSimulator:
         self._thread = threading.Thread(
@@ -120,12 +131,22 @@ class PrinterSimulator:
                 pages = []  # a stopped printer prints nothing: the job is lost unless the sender checked
             for page in pages:
                 self.pages.append(page)
+                self._use_paper()
                 if self.out_dir is not None:
                     self.out_dir.mkdir(parents=True, exist_ok=True)
                     page.save(self.out_dir / f"bon-{len(self.pages):04d}.png")
             self.qr_payloads.extend(renderer.qr_payloads)
             renderer.qr_payloads.clear()
             self._changed.notify_all()
+
+    def _use_paper(self) -> None:
+        if self._roll is None:
+            return
+        self._roll -= 1
+        if self._roll <= 0:
+            self._state = "out"
+        elif self._roll <= self._near_end_at:
+            self._state = "near_end"
 
 
 class _Server(socketserver.ThreadingTCPServer):
@@ -166,10 +187,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--width", type=int, choices=(58, 80), default=80)
     parser.add_argument("--out", type=Path, default=Path("bonnen"))
     parser.add_argument("--state", choices=STATES, default="ok")
+    parser.add_argument("--roll", type=int, help="papier voor zoveel bonnen; daarna 'bijna op' en 'op'")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     sim = PrinterSimulator(port=args.port, width_mm=args.width, out_dir=args.out)
     sim.state = args.state
+    if args.roll is not None:
+        sim.load_roll(args.roll)
     with sim:
         log.info("bonnen komen in %s; typ een toestand (%s), Ctrl-D stopt", args.out, ", ".join(STATES))
         for line in sys.stdin:
