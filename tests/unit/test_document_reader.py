@@ -6,8 +6,9 @@ import pytest
 
 from app.core.identity.errors import AuthenticationFailed
 from app.core.identity.mrz import Check, parse_travel_document_mrz
+from app.core.identity.tlv import encode_tlv
 from app.hardware.idcard.fake_chip import FakeEmrtdChip
-from app.hardware.idcard.reader import DG1, EF_COM, AccessControl, open_document
+from app.hardware.idcard.reader import DG1, DG2, EF_COM, AccessControl, open_document
 from tests.unit.icao_vectors import hx, vectors
 
 
@@ -54,3 +55,11 @@ def test_a_wrong_mrz_fails_authentication(pace: bool) -> None:
 def test_files_are_closed_without_access_control() -> None:
     chip = FakeEmrtdChip(dutch_mrz_information(), {DG1: dutch_dg1()})
     assert chip.transmit(bytes.fromhex("00A4020C020101")) == b"\x6a\x82"
+
+
+@pytest.mark.parametrize("pace", [True, False])
+def test_a_file_past_32767_bytes_is_read_whole_through_secure_messaging(pace: bool) -> None:
+    portrait = encode_tlv(0x75, bytes(i % 253 for i in range(33_000)))
+    chip = FakeEmrtdChip(dutch_mrz_information(), {DG2: portrait}, pace=pace)
+    assert open_document(chip, dutch_mrz_information()).read_file(DG2) == portrait
+    assert {command.ins for command in chip.file_commands} >= {0xB0, 0xB1}

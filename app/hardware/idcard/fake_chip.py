@@ -68,6 +68,11 @@ class FakeEmrtdChip:
         self.commands = 0
 
     @property
+    def file_commands(self) -> list[CommandApdu]:
+        """The plain commands that reached the files, after secure messaging was removed."""
+        return self._files.commands
+
+    @property
     def authenticated(self) -> bool:
         return self._session is not None
 
@@ -81,7 +86,8 @@ class FakeEmrtdChip:
             self._session = None  # ISO 7816-4: an SM error ends the session
             return SM_OBJECTS_WRONG
         response = self._files.transmit(plain)
-        return self._session.protect_response(response[:-2], int.from_bytes(response[-2:], "big"))
+        status = int.from_bytes(response[-2:], "big")
+        return self._session.protect_response(response[:-2], status, odd_instruction=bool(plain[1] & 1))
 
     def _plain(self, command: CommandApdu) -> bytes:
         if command.ins == 0xA4 and command.p1 == 0x04:

@@ -138,13 +138,17 @@ class SecureMessaging:
         )
         return plain.encode()
 
-    def protect_response(self, data: bytes, status_word: int) -> bytes:
-        """The chip's side (for simulators and tests): a protected response APDU with DO'87', '99', '8E'."""
+    def protect_response(self, data: bytes, status_word: int, *, odd_instruction: bool = False) -> bytes:
+        """The chip's side (for simulators and tests): a protected response APDU with DO'87' (DO'85'
+        for an odd instruction), '99' and '8E'."""
         self._next()
         body = b""
         if data:
             cryptogram = self._encrypt(crypto.pad(data, self.block_size))
-            body += encode_tlv(TAG_CRYPTOGRAM_PADDED, bytes([PADDING_INDICATOR]) + cryptogram)
+            if odd_instruction:
+                body += encode_tlv(TAG_CRYPTOGRAM_BER, cryptogram)
+            else:
+                body += encode_tlv(TAG_CRYPTOGRAM_PADDED, bytes([PADDING_INDICATOR]) + cryptogram)
         status = status_word.to_bytes(2, "big")
         body += encode_tlv(TAG_STATUS, status)
         return body + encode_tlv(TAG_MAC, self.mac(body)) + status
