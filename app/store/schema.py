@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 metadata = MetaData()
@@ -97,6 +98,18 @@ tickets = Table(
     UniqueConstraint("location_id", "business_date", "number"),
     Index("ix_tickets_queue", "location_id", "business_date", "state"),
     Index("ix_tickets_desk", "desk_id", "state"),
+    Index(
+        "ix_tickets_waiting_order",
+        "location_id",
+        "business_date",
+        "service_id",
+        "priority",
+        "front",
+        "queued_at",
+        "sequence",
+        postgresql_where=text("state = 'waiting'"),
+        sqlite_where=text("state = 'waiting'"),
+    ),
 )
 
 ticket_periods = Table(
