@@ -74,9 +74,10 @@ class Runtime:
     windows: list[QWidget] = field(default_factory=list)
     printer: TicketPrinter | None = None
     simulator: Any = None  # the demo's printer simulator
+    paper: QWidget | None = None  # the demo's window on the simulator's paper
 
     def close(self) -> None:
-        for window in self.windows:
+        for window in [*self.windows, *([self.paper] if self.paper is not None else [])]:
             window.close()
         self.bridge.detach()
         self.watcher.stop()
@@ -136,6 +137,11 @@ def build_demo(data_dir: Path, *, runner: TaskRunner | None = None, chime: Chime
     simulator, printer = _demo_printer(data_dir)
     rt = _runtime(database, location_id, printer, runner)
     rt.simulator = simulator
+    if simulator is not None:
+        from app.ui.paper_preview import PaperPreview
+
+        rt.paper = PaperPreview()
+        simulator.on_page = rt.paper.deliver
     kiosk = KioskWindow(rt.queue, location_id, rt.runner, rt.bridge, text_scale=0.55, **_printer_hooks(printer))
     desks = {d.name: d.id for d in rt.queue.snapshot(location_id).desks}
     balies = [
@@ -199,6 +205,9 @@ def run_demo(data_dir: Path | None = None) -> int:
     folder = data_dir or default_data_dir()
     rt = build_demo(folder)
     _arrange_demo(rt.windows)
+    if rt.paper is not None:
+        rt.paper.setGeometry(rt.windows[-1].geometry().right() + 10, 30, 660, 900)
+        rt.paper.show()
     log.info("demo draait; gegevens in %s", folder)
     try:
         return int(app.exec())

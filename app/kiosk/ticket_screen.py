@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.core.queue.service import IssuedTicket
 from app.ui.qr import qr_pixmap
@@ -36,11 +36,15 @@ class TicketScreen(QWidget):
             layout.addWidget(widget)
         layout.addSpacing(20)
         layout.addWidget(self.hint)
-        layout.addWidget(self.print_note)
-        # When the paper ticket fails, the QR the ticket would have carried is shown to photograph.
+        # When the paper ticket fails, the QR the ticket would have carried is shown to photograph,
+        # beside the note so the screen needs no extra height.
         self.qr = self._label("ticketQr")
         self.qr.hide()
-        layout.addWidget(self.qr)
+        fallback = QHBoxLayout()
+        fallback.setSpacing(20)
+        fallback.addWidget(self.print_note, 1)
+        fallback.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addLayout(fallback)
         layout.addStretch(1)
         self.closing_note = self._label("kioskFooter")
         layout.addWidget(self.closing_note)
@@ -79,7 +83,9 @@ class TicketScreen(QWidget):
         self.print_note.setText(f"Het bonnetje kon niet worden geprint. Maak een foto van {photo}.")
         self.print_note.show()
         if self._ticket_url is not None:
-            self.qr.setPixmap(qr_pixmap(self._ticket_url(issued.ticket.token), 220))
+            pixmap = qr_pixmap(self._ticket_url(issued.ticket.token), 200)
+            self.qr.setPixmap(pixmap)
+            self.qr.setMinimumSize(pixmap.size())  # a squeezed QR cannot be scanned from a photo
             self.qr.setAccessibleName("QR-code: hiermee volgt u uw beurt op uw telefoon")
             self.qr.show()
 

@@ -52,6 +52,10 @@ def test_demo_shows_the_whole_flow(qtbot: QtBot, demo: tuple[bootstrap.Runtime, 
     assert runtime.simulator is not None and runtime.simulator.wait_for_pages(1)
     assert runtime.simulator.out_dir is not None and len(list(runtime.simulator.out_dir.glob("*.png"))) == 1
     assert kiosk.ticket_screen.print_note.isHidden()
+    paper = runtime.paper
+    assert paper is not None
+    qtbot.waitUntil(lambda: paper.pages == 1, timeout=5000)  # the demo's printer window shows it
+    assert not paper.paper.pixmap().isNull()
 
     desk = balie_2.desk_screen
     qtbot.waitUntil(lambda: desk.buttons[Action.NEXT].isEnabled(), timeout=5000)

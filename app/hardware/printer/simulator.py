@@ -18,6 +18,7 @@ import socketserver
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image
@@ -51,6 +52,7 @@ class PrinterSimulator:
         self.pages: list[Image.Image] = []
         self.qr_payloads: list[str] = []
         self.last_byte_ns = 0
+        self.on_page: Callable[[Image.Image], None] | None = None  # called on the connection's thread
         self.received = 0
         self._state = "ok"
         self._roll: int | None = None  # tickets left on the roll; None: endless
@@ -138,6 +140,9 @@ class PrinterSimulator:
             self.qr_payloads.extend(renderer.qr_payloads)
             renderer.qr_payloads.clear()
             self._changed.notify_all()
+        if self.on_page is not None:
+            for page in pages:
+                self.on_page(page)
 
     def _use_paper(self) -> None:
         if self._roll is None:
