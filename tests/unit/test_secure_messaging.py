@@ -139,3 +139,9 @@ def test_chip_side_refuses_a_tampered_command() -> None:
     command[7] ^= 0x01
     with pytest.raises(SecureMessagingFailed):
         bac_session().unprotect_command(bytes(command))
+
+
+def test_session_keys_never_show_in_repr() -> None:
+    session = bac_session()
+    assert vectors()["bac"]["ks_enc"].lower() not in repr(session).lower()
+    assert vectors()["bac"]["ks_enc"] not in repr(session)

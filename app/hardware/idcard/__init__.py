@@ -1,1 +1,12 @@
-"""ID-document chips (ICAO Doc 9303): access control, secure messaging and file reading."""
+"""ID-document chips (ICAO Doc 9303) behind the core's `CardTransport` port.
+
+- `apdu`, `files`: short APDUs; SELECT and chunked READ BINARY (B1 past offset 32767).
+- `bac`, `pace`, `ec`, `crypto`: access control with the MRZ key (BAC; PACE ECDH generic mapping
+  on brainpoolP256r1 with AES).
+- `secure_messaging`: 3DES and AES secure messaging, and `SecureChannel`, a protected transport.
+- `reader`: `open_document` picks PACE or BAC and returns a reader for DG1 and other files.
+- `fake`, `fake_chip`: in-process transports for tests.
+
+Not here yet: a PC/SC transport (pyscard), passive authentication (EF.SOD), chip/active
+authentication, and BAP for the driving licence.
+"""

@@ -8,7 +8,7 @@ Nothing here logs: APDUs carry personal data.
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from app.core.identity.errors import CardResponseInvalid, CommandInvalid, SecureMessagingFailed
@@ -36,9 +36,10 @@ class SecureMessaging:
     """Session keys and counter of one access-controlled session with a chip."""
 
     cipher: SmCipher
-    ks_enc: bytes
-    ks_mac: bytes
-    ssc: int
+    # Session keys stay out of repr, so no log line or traceback ever carries them.
+    ks_enc: bytes = field(repr=False)
+    ks_mac: bytes = field(repr=False)
+    ssc: int = field(repr=False)
 
     @property
     def block_size(self) -> int:
