@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.core.identity.errors import AuthenticationFailed, CardResponseInvalid, IdentityError
 from app.core.identity.mrz import parse_travel_document_mrz
@@ -123,3 +127,13 @@ def test_short_authentication_response_is_a_typed_error() -> None:
     keys = derive_bac_keys(bac()["mrz_information"])
     with pytest.raises(CardResponseInvalid):
         session_from_response(keys, b"\x00" * 39, hx(bac()["rnd_ic"]), hx(bac()["rnd_ifd"]), hx(bac()["k_ifd"]))
+
+
+@given(st.binary(max_size=12), st.binary(max_size=50), st.sampled_from([b"\x90\x00", b"\x63\x00", b"\x6a\x82", b""]))
+def test_garbage_chip_answers_give_only_typed_errors(challenge: bytes, answer: bytes, status: bytes) -> None:
+    class GarbageChip:
+        def transmit(self, apdu: bytes) -> bytes:
+            return challenge + b"\x90\x00" if apdu[1] == 0x84 else answer + status
+
+    with contextlib.suppress(IdentityError):
+        perform_bac(GarbageChip(), bac()["mrz_information"])
