@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -105,3 +106,21 @@ def test_file_in_a_missing_folder_is_not_found(tmp_path: Path) -> None:
     printer = EscposPrinter(PrinterSettings(kind="file", path=str(tmp_path / "nope" / "bon.bin")), BRANDING)
     with pytest.raises(PrinterNotFound):
         printer.open()
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        PrinterSettings(kind="usb", vendor_id=0x04B8, product_id=0x0E15),  # no such printer on the bus
+        PrinterSettings(kind="serial", device="/dev/ttyLOKET-NONE"),
+        PrinterSettings(kind="win32raw", printer_name="EPSON TM-T88V"),  # no Windows spooler here
+    ],
+    ids=["usb", "serial", "win32raw"],
+)
+@pytest.mark.skipif(sys.platform == "win32", reason="on Windows the spooler and COM ports are real")
+def test_absent_devices_are_not_found_with_a_typed_error(settings: PrinterSettings) -> None:
+    printer = EscposPrinter(settings, BRANDING)
+    with pytest.raises(PrinterNotFound) as raised:
+        printer.open()
+    assert raised.value.code == "printer.not_found"
+    assert not printer.is_open

@@ -114,11 +114,16 @@ class EscposPrinter:
         with self._lock:
             if self._device is not None:
                 return
-            device = self._factory(self.settings, self._timeout)
             try:
+                device = self._factory(self.settings, self._timeout)
                 device.open()
             except PrinterError:
                 raise
+            except RuntimeError as error:  # python-escpos: the transport's library (pyusb, pywin32 ...) is missing
+                raise PrinterNotFound(
+                    f"Printersoort '{self.settings.kind}' kan op deze pc niet: stuurprogramma ontbreekt",
+                    reason=str(error)[:200],
+                ) from error
             except Exception as error:  # escpos raises DeviceNotFoundError, USBNotFoundError, OSError ...
                 raise _open_error(self.settings, error) from error
             if self.settings.kind == "network":
