@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from app.core.identity.data_groups import parse_dg1
 from app.core.identity.errors import IdentityError
 from app.core.identity.mrz import Check, parse_mrz
+from app.core.identity.tlv import encode_tlv
 from tests.unit.icao_vectors import hx, vectors
 
 
@@ -48,3 +49,16 @@ def test_truncated_dg1_is_a_typed_error(cut: int) -> None:
 def test_garbage_dg1_gives_only_typed_errors(data: bytes) -> None:
     with contextlib.suppress(IdentityError):
         parse_dg1(data)
+
+
+def test_passport_dg1_built_from_the_icao_specimen() -> None:
+    lines = vectors()["bac"]["mrz_specimen"]
+    data = encode_tlv(0x61, encode_tlv(0x5F1F, "".join(lines).encode("ascii")))
+    mrz = parse_dg1(data)
+    assert mrz == parse_mrz(lines)
+    assert mrz.mrz_information == vectors()["bac"]["mrz_information"]
+
+
+def test_mrz_of_unknown_length_is_a_typed_error() -> None:
+    with pytest.raises(IdentityError):
+        parse_dg1(encode_tlv(0x61, encode_tlv(0x5F1F, b"<" * 89)))
