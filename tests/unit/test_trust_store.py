@@ -1,0 +1,52 @@
+"""The CSCA trust store is a folder IT fills with PEM or DER files; anything else is skipped with a
+warning instead of stopping the kiosk."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from app.core.identity.passive_auth import PassiveAuthReason, TrustStoreInvalid
+from app.hardware.idcard.passive_auth import EF_SOD, load_trust_store, verify_document
+from app.hardware.idcard.reader import DG1
+from app.hardware.idcard.specimen_pki import KeyKind, sod_for_files
+from tests.unit.pki_helpers import specimen_pki
+
+
+def test_pem_der_and_bundles_load_and_other_files_are_skipped_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    ec, rsa, other = specimen_pki(), specimen_pki(KeyKind.RSA_2048), specimen_pki(name="other country")
+    (tmp_path / "nl-ec.pem").write_bytes(ec.csca.certificate_pem())
+    (tmp_path / "nl-rsa.cer").write_bytes(rsa.csca.certificate_der())
+    (tmp_path / "bundle.crt").write_bytes(b"comment\n" + other.csca.certificate_pem() + ec.csca.certificate_pem())
+    (tmp_path / "README.txt").write_text("CSCA-certificaten van de ICAO PKD\n")
+    (tmp_path / "broken.pem").write_bytes(b"-----BEGIN CERTIFICATE-----\nnonsense\n-----END CERTIFICATE-----\n")
+    (tmp_path / "signer.pem").write_bytes(ec.document_signer.certificate_pem())  # not a CA
+    (tmp_path / "sub").mkdir()
+
+    with caplog.at_level(logging.WARNING, logger="app.hardware.idcard.passive_auth"):
+        store = load_trust_store(tmp_path)
+
+    assert len(store) == 4
+    warned = " ".join(record.getMessage() for record in caplog.records)
+    assert "README.txt" in warned and "broken.pem" in warned and "signer.pem" in warned
+    for pki in (ec, rsa):
+        files = {DG1: b"\x61\x00"}
+        files[EF_SOD] = sod_for_files(files, pki.document_signer)
+        assert verify_document(files, store).reason is PassiveAuthReason.VERIFIED
+
+
+def test_an_empty_folder_trusts_nothing(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        store = load_trust_store(tmp_path)
+    assert len(store) == 0
+    assert "no CSCA certificates" in caplog.text
+
+
+def test_a_missing_folder_is_a_typed_error(tmp_path: Path) -> None:
+    with pytest.raises(TrustStoreInvalid) as raised:
+        load_trust_store(tmp_path / "ontbreekt")
+    assert raised.value.code == "identity.trust_store_invalid"
