@@ -228,3 +228,13 @@ def test_no_nine_digit_number_of_a_dutch_document_reaches_repr(bsn: str, passpor
         mrz = parse_travel_document_mrz(lines, keep_bsn=keep_bsn)
         assert bsn not in repr(mrz) and bsn not in str(mrz)
         assert mrz.bsn == (bsn if keep_bsn else None)
+
+
+def test_every_long_digit_run_in_dutch_optional_data_is_hidden() -> None:
+    line1, line2, line3 = dutch_td1_lines()
+    bsn = line1[15:24]
+    # A BSN running on into digits of the second optional field, and a second number on line 2.
+    lines = [line1[:21] + bsn, line2[:18] + bsn + "<<" + line2[29], line3]
+    mrz = parse_travel_document_mrz(lines)
+    assert bsn not in repr(mrz)
+    assert mrz.bsn_redacted and mrz.optional_data.strip("<") == ""

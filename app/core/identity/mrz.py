@@ -20,9 +20,9 @@ from app.core.identity.errors import MrzInvalid
 FILLER = "<"
 _WEIGHTS = (7, 3, 1)
 _CHARSET = re.compile(r"[A-Z0-9<]*")
-# Any 9-digit number in Dutch optional data is treated as a BSN, also when it fails the 11-proef:
-# a misprinted BSN is personal data too.
-_BSN_IN_OPTIONAL_DATA = re.compile(r"(?<!\d)\d{9}(?!\d)")
+# Every run of 9 or more digits in Dutch optional data is treated as a BSN, also when it fails the
+# 11-proef (a misprinted BSN is personal data too) or runs on into other digits.
+_BSN_IN_OPTIONAL_DATA = re.compile(r"\d{9,}")
 DUTCH_STATE = "NLD"
 
 
@@ -221,7 +221,7 @@ def _redact_bsn(optional: str, state: str, keep_bsn: bool) -> tuple[str, str | N
     found = _BSN_IN_OPTIONAL_DATA.search(optional)
     if not found:
         return optional, None, False
-    shown = (optional[: found.start()] + optional[found.end() :]).strip(FILLER)
+    shown = _BSN_IN_OPTIONAL_DATA.sub("", optional).strip(FILLER)
     return shown, (found.group() if keep_bsn else None), True
 
 
