@@ -45,6 +45,7 @@ class PrinterSettings:
     path: str = ""  # file: bytes go to this file (tests, diagnosis)
     printer_name: str = ""  # win32raw: the Windows printer's name
     width_mm: int = 80  # 58 or 80: characters per line and image width
+    profile: str = ""  # python-escpos printer profile, e.g. "TM-T88V": exact dots per line, QR support
     native_qr: bool = True  # false: the QR goes as a raster image (printers without GS ( k)
     municipality: str = ""  # name at the top of every print
     address: str = ""  # receipts: one line, e.g. "Markt 1, 1234 AB Voorbeeldstad"

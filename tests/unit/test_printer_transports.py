@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.config import PrinterSettings
+from app.core.errors import ConfigError
 from app.core.printing import Branding, PaperLevel, PaperOut, PrinterNotFound, PrinterOffline
 from app.core.queue.ports import TicketPrint
 from app.hardware.printer.escpos_printer import EscposPrinter, parse_status
@@ -124,3 +125,15 @@ def test_absent_devices_are_not_found_with_a_typed_error(settings: PrinterSettin
         printer.open()
     assert raised.value.code == "printer.not_found"
     assert not printer.is_open
+
+
+def test_escpos_profile_decides_line_width_and_qr() -> None:
+    tm_t88v = EscposPrinter(PrinterSettings(kind="file", path="x", profile="TM-T88V"), BRANDING)
+    assert (tm_t88v.profile.dots, tm_t88v.profile.columns, tm_t88v.native_qr) == (512, 42, True)
+    no_qr = EscposPrinter(PrinterSettings(kind="file", path="x", width_mm=58, profile="POS-5890"), BRANDING)
+    assert (no_qr.profile.dots, no_qr.profile.columns, no_qr.native_qr) == (384, 32, False)
+
+
+def test_unknown_escpos_profile_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="TM-GEENDATA"):
+        EscposPrinter(PrinterSettings(kind="file", path="x", profile="TM-GEENDATA"), BRANDING)

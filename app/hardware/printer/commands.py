@@ -59,6 +59,11 @@ class PaperProfile:
             return cls(58, 384, 32, 6)
         return cls(80, 576, 48, 8)
 
+    @classmethod
+    def for_dots(cls, width_mm: int, dots: int) -> PaperProfile:
+        """From a printer's own profile: a TM-T88V prints 512 dots (42 characters) on 80 mm paper."""
+        return cls(width_mm, dots, dots // 12, max(4, min(8, dots // 64)))
+
     def wrap(self, text: str, scale: int = 1) -> list[str]:
         return textwrap.wrap(text, max(8, self.columns // scale)) or [""]
 

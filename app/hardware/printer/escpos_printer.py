@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from app.config import PrinterSettings
-from app.core.errors import PrinterError
+from app.core.errors import ConfigError, PrinterError
 from app.core.printing import (
     Branding,
     PaperLevel,
@@ -63,17 +63,31 @@ def make_transport(settings: PrinterSettings, timeout: float) -> Any:
     from escpos import printer as escpos_printer
 
     kind = settings.kind
+    extra: dict[str, Any] = {"profile": settings.profile} if settings.profile else {}
     if kind == "network":
-        return escpos_printer.Network(settings.host, port=settings.port, timeout=timeout)
+        return escpos_printer.Network(settings.host, port=settings.port, timeout=timeout, **extra)
     if kind == "usb":
-        return escpos_printer.Usb(settings.vendor_id, settings.product_id, timeout=int(timeout * 1000))
+        return escpos_printer.Usb(settings.vendor_id, settings.product_id, timeout=int(timeout * 1000), **extra)
     if kind == "serial":
-        return escpos_printer.Serial(settings.device, baudrate=settings.baudrate, timeout=timeout)
+        return escpos_printer.Serial(settings.device, baudrate=settings.baudrate, timeout=timeout, **extra)
     if kind == "file":
-        return escpos_printer.File(settings.path)
+        return escpos_printer.File(settings.path, **extra)
     if kind == "win32raw":
-        return escpos_printer.Win32Raw(settings.printer_name)
+        return escpos_printer.Win32Raw(settings.printer_name, **extra)
     raise PrinterNotFound(f"Onbekende printersoort '{kind}'", kind=kind)
+
+
+def _from_escpos_profile(settings: PrinterSettings) -> tuple[PaperProfile, bool]:
+    """Dots per line and QR support from python-escpos's printer database."""
+    from escpos.capabilities import get_profile
+
+    try:
+        capabilities = get_profile(settings.profile)
+    except KeyError:
+        raise ConfigError(f"onbekend printerprofiel '{settings.profile}'", key="profile") from None
+    dots = capabilities.profile_data.get("media", {}).get("width", {}).get("pixels")
+    profile = PaperProfile.for_dots(settings.width_mm, dots) if isinstance(dots, int) else None
+    return profile or PaperProfile.for_width(settings.width_mm), settings.native_qr and capabilities.supports("qrCode")
 
 
 def _open_error(settings: PrinterSettings, error: Exception) -> PrinterError:
@@ -103,6 +117,9 @@ class EscposPrinter:
         self.settings = settings
         self.branding = branding
         self.profile = PaperProfile.for_width(settings.width_mm)
+        self.native_qr = settings.native_qr
+        if settings.profile:
+            self.profile, self.native_qr = _from_escpos_profile(settings)
         self._timeout = timeout
         self._factory = transport_factory
         self._device: Any = None
@@ -219,7 +236,7 @@ class EscposPrinter:
                 raise PrinterOffline("Printen mislukt: verbinding verbroken", reason=str(error)[:200]) from error
 
     def print_ticket(self, ticket: TicketPrint) -> None:
-        self._job(lambda p: write_ticket(p, ticket, self.branding, self.profile, native_qr=self.settings.native_qr))
+        self._job(lambda p: write_ticket(p, ticket, self.branding, self.profile, native_qr=self.native_qr))
         log.info("ticket %s geprint", ticket.number)
 
     def print_receipt(self, receipt: Receipt) -> None:
@@ -232,7 +249,7 @@ class EscposPrinter:
 
         with self._lock:
             status = self.status()
-            self._job(lambda p: write_test_page(p, self.branding, self.profile, status, self.settings.native_qr))
+            self._job(lambda p: write_test_page(p, self.branding, self.profile, status, self.native_qr))
             return status
 
 
