@@ -14,7 +14,7 @@ from app.core.identity.passive_auth import PassiveAuthReason, Verdict
 from app.hardware.idcard.fake_chip import FakeEmrtdChip
 from app.hardware.idcard.passive_auth import EF_SOD, TrustStore, read_and_verify, verify_document
 from app.hardware.idcard.reader import DG1, DG2, EF_COM, open_document
-from app.hardware.idcard.specimen_pki import KeyKind, build_sod, generate_key, sod_for_files
+from app.hardware.idcard.specimen_pki import KeyKind, build_sod, generate_key, with_sod
 from tests.unit.pki_helpers import specimen_pki
 from tests.unit.test_document_reader import dutch_dg1, dutch_mrz_information, ef_com
 
@@ -24,8 +24,7 @@ def trust(*kinds_and_names: tuple[KeyKind, str]) -> TrustStore:
 
 
 def signed_files(kind: KeyKind = KeyKind.EC_P256, *, rsa_pss: bool = False) -> dict[int, bytes]:
-    files = {DG1: dutch_dg1(), EF_COM: ef_com()}
-    return {**files, EF_SOD: sod_for_files(files, specimen_pki(kind).document_signer, rsa_pss=rsa_pss)}
+    return with_sod({DG1: dutch_dg1(), EF_COM: ef_com()}, specimen_pki(kind).document_signer, rsa_pss=rsa_pss)
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import pytest
 from app.core.identity.passive_auth import PassiveAuthReason, TrustStoreInvalid
 from app.hardware.idcard.passive_auth import EF_SOD, load_trust_store, verify_document
 from app.hardware.idcard.reader import DG1
-from app.hardware.idcard.specimen_pki import KeyKind, sod_for_files
+from app.hardware.idcard.specimen_pki import KeyKind, sod_for_files, with_sod, write_csca
 from tests.unit.pki_helpers import specimen_pki
 
 
@@ -50,3 +50,11 @@ def test_a_missing_folder_is_a_typed_error(tmp_path: Path) -> None:
     with pytest.raises(TrustStoreInvalid) as raised:
         load_trust_store(tmp_path / "ontbreekt")
     assert raised.value.code == "identity.trust_store_invalid"
+
+
+def test_the_specimen_csca_written_for_the_demo_is_trusted(tmp_path: Path) -> None:
+    pki = specimen_pki()
+    write_csca(tmp_path / "csca", pki.csca)
+    files = with_sod({DG1: b"\x61\x00"}, pki.document_signer)
+    assert verify_document(files, load_trust_store(tmp_path / "csca")).genuine
+    assert b"PRIVATE" not in (tmp_path / "csca" / "loket-test-only-csca.pem").read_bytes()

@@ -33,10 +33,10 @@ from app.core.identity.sod import (
     parse_sod,
 )
 from app.core.identity.tlv import TAG_INTEGER, TAG_OID, TAG_SEQUENCE, Tlv, decode_integer, decode_oid, parse_one
+from app.hardware.idcard.reader import EF_SOD
 
 logger = logging.getLogger(__name__)
 
-EF_SOD = 0x011D
 SW_FILE_NOT_FOUND = 0x6A82
 
 OID_RSA_ENCRYPTION = "1.2.840.113549.1.1.1"

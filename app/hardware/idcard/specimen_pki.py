@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -31,6 +32,7 @@ from app.core.identity.sod import (
     data_group_of_file,
 )
 from app.core.identity.tlv import TAG_INTEGER, TAG_OID, TAG_SEQUENCE, TAG_SET, encode_oid, encode_tlv
+from app.hardware.idcard.reader import EF_SOD
 
 PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
 
@@ -149,6 +151,19 @@ def sod_for_files(files: Mapping[int, bytes], signer: CertifiedKey, *, rsa_pss: 
         if number is not None:
             data_groups[number] = content
     return build_sod(data_groups, signer, rsa_pss=rsa_pss)
+
+
+def with_sod(files: Mapping[int, bytes], signer: CertifiedKey, *, rsa_pss: bool = False) -> dict[int, bytes]:
+    """The chip's files plus a matching EF.SOD, ready for `FakeEmrtdChip(mrz_information, files)`."""
+    return {**files, EF_SOD: sod_for_files(files, signer, rsa_pss=rsa_pss)}
+
+
+def write_csca(folder: Path, csca: CertifiedKey, file_name: str = "loket-test-only-csca.pem") -> Path:
+    """Puts the CSCA certificate (never its key) in a trust-store folder, e.g. for the demo."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / file_name
+    path.write_bytes(csca.certificate_pem())
+    return path
 
 
 def _sign(key: PrivateKey, data: bytes, *, rsa_pss: bool) -> tuple[bytes, bytes]:
