@@ -187,3 +187,9 @@ def _answer_strategy() -> st.SearchStrategy[bytes]:
 def test_garbage_chip_answers_give_only_typed_errors(answers: list[bytes]) -> None:
     with contextlib.suppress(IdentityError):
         perform_pace(AnswersWith(answers), example()["mrz_information"], suite(), _terminal_keys())
+
+
+def test_parameter_id_is_sent_when_asked() -> None:
+    assert mse_set_at_command(suite().protocol, 13) == hx(example()["mse_set_at_apdu"])[:4] + bytes([0x12]) + hx(
+        example()["mse_set_at_apdu"]
+    )[5:] + bytes([0x84, 0x01, 0x0D])

@@ -96,3 +96,13 @@ def test_garbage_card_access_gives_only_typed_errors(data: bytes) -> None:
 def test_any_oid_bytes_decode_or_fail_typed(data: bytes) -> None:
     with contextlib.suppress(TlvInvalid):
         decode_oid(data)
+
+
+def test_other_security_infos_are_skipped() -> None:
+    published = parse_one(card_access()).children()[0]
+    chip_authentication = encode_tlv(
+        0x30, encode_tlv(0x06, encode_oid("0.4.0.127.0.7.2.2.3.2.4")) + encode_tlv(0x02, b"\x01")
+    )
+    domain_parameters = encode_tlv(0x30, encode_tlv(0x06, encode_oid("0.4.0.127.0.7.2.2.4.2")) + encode_tlv(0x30, b""))
+    data = encode_tlv(0x31, chip_authentication + domain_parameters + published.encode())
+    assert parse_card_access(data) == [PaceInfo(PACE_ECDH_GM_AES_CBC_CMAC_128, 2, BRAINPOOL_P256R1)]
