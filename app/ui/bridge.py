@@ -16,6 +16,7 @@ from app.core.events import (
     DatabaseStatusChanged,
     DayReset,
     DeskChanged,
+    DeviceAlert,
     Event,
     EventBus,
     ServiceChanged,
@@ -48,6 +49,8 @@ class EventBridge(QObject):
     queue_changed = Signal(object)
     #: the database went away or came back (DatabaseStatusChanged)
     database_status_changed = Signal(object)
+    #: a device needs a person, e.g. a kiosk printer out of paper (DeviceAlert); the host shows it
+    device_alert = Signal(object)
 
     # Emitted on the publishing thread; connected queued so the slot runs on the UI thread.
     _received = Signal(object)
@@ -75,6 +78,7 @@ class EventBridge(QObject):
             DeskChanged: self.desk_changed,
             ServiceChanged: self.service_changed,
             DayReset: self.day_reset,
+            DeviceAlert: self.device_alert,
         }.get(type(event))
         if signal is not None:
             signal.emit(event)

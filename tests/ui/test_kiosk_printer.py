@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from app.config import PrinterSettings
 from app.core.clock import FakeClock
-from app.core.events import DeviceAlert, EventBus
+from app.core.events import DeviceAlert
 from app.core.printing import Branding
 from app.core.queue.service import QueueService
 from app.hardware.printer.escpos_printer import EscposPrinter
@@ -40,13 +40,12 @@ def test_paper_runs_out_mid_day_and_every_citizen_still_gets_a_number(
     hall: SeedIds,
     clock: FakeClock,
     runner: SyncTaskRunner,
-    bus: EventBus,
     bridge: EventBridge,
     sim: PrinterSimulator,
     tmp_path: Path,
 ) -> None:
     alerts: list[DeviceAlert] = []
-    bus.subscribe(DeviceAlert, alerts.append)
+    bridge.device_alert.connect(alerts.append)  # what the host mode listens to
     printer = EscposPrinter(PrinterSettings(kind="network", host=sim.host, port=sim.port), BRANDING, timeout=0.5)
     queue = QueueService(database.queue_store(), clock, printer)
     kiosk = KioskWindow(
