@@ -244,6 +244,25 @@ def cmd_devices_printer(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_devices_idcard(args: argparse.Namespace) -> int:
+    """IT staff: read DG1 with each step's status word and time; nothing personal beyond what was typed."""
+    from app.hardware.idcard.diagnostics import check_reader, mrz_key, report_lines
+
+    key = mrz_key(" ".join(args.mrz))
+    card_reader = None if args.reader is not None else load_settings(_config_path(args)).devices.card_reader
+    if args.reader is None and card_reader is None:
+        raise ConfigError("er is geen [devices.card_reader] ingesteld; of geef --reader")
+    if card_reader is not None and card_reader.kind == "fake":
+        print("kaartlezer: nepkaartlezer, er is niets om te testen")
+        return EXIT_OK
+    print(f"Leg het document op de lezer (wacht {args.wait:g} s)...")
+    result = check_reader(args.reader if card_reader is None else card_reader.reader, key, wait_seconds=args.wait)
+    print("\n".join(report_lines(result)))
+    if result.error is not None:
+        raise result.error
+    return EXIT_OK
+
+
 def cmd_version(_args: argparse.Namespace) -> int:
     print(f"loket {__version__}")
     return EXIT_OK
@@ -311,6 +330,15 @@ def build_parser() -> argparse.ArgumentParser:
     printer.add_argument("--which", choices=["ticket", "receipt"], default="ticket", help="volgnummer- of bonprinter")
     printer.add_argument("--test", action="store_true", help="print een testpagina")
     printer.set_defaults(handler=cmd_devices_printer)
+    idcard = devices_sub.add_parser(
+        "idcard", parents=[common], help="lees een identiteitsbewijs: elke stap met statuswoord en tijd"
+    )
+    mrz_help = "het hele MRZ (regels met spaties ertussen) of documentnummer+geboortedatum+vervaldatum (24 tekens)"
+    idcard.add_argument("--mrz", required=True, action="append", metavar="MRZ", help=mrz_help)
+    idcard.add_argument("--config", metavar="BESTAND", help=config_help)
+    idcard.add_argument("--reader", metavar="NAAM", help="deel van de naam van de lezer (anders uit de instellingen)")
+    idcard.add_argument("--wait", type=float, default=10.0, metavar="SECONDEN", help="wachttijd voor een kaart")
+    idcard.set_defaults(handler=cmd_devices_idcard)
 
     sub.add_parser("simulate", help="simuleer een dag in de hal (opties: loket simulate --help)")
 
