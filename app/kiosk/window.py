@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QLayout, QStackedWidget, QVBoxLayout, QWid
 
 from app.core.errors import LoketError
 from app.core.events import DatabaseStatusChanged, Event
-from app.core.printing import PrinterStatus
+from app.core.printing import PaperLevel, PrinterStatus
 from app.core.queue.service import IssuedTicket, QueueService, QueueSnapshot
 from app.kiosk.start_screen import StartScreen
 from app.kiosk.ticket_screen import TicketScreen
@@ -23,6 +23,8 @@ from app.ui.widgets import OfflineBanner
 
 log = logging.getLogger(__name__)
 
+#: DeviceAlert code when the roll is nearly empty (not an error: printing still works)
+PAPER_NEAR_END = "printer.paper_near_end"
 #: how long the ticket stays on screen before the kiosk is ready for the next citizen
 RETURN_AFTER_MS = 15_000
 
@@ -43,6 +45,7 @@ class KioskWindow(QWidget):
         super().__init__(parent)
         self._queue = queue
         self._printer_status = printer_status
+        self._printer_reported: str | None = None  # the problem last told to the host
         self._location_id = location_id
         self._runner = runner
         self._issuing = False
@@ -105,10 +108,28 @@ class KioskWindow(QWidget):
         self.printer_note.setVisible(problem is not None)
         if problem is not None:
             log.warning("kiosk: printer kan niet printen (%s)", problem.code)
+            self._report_printer(problem.code)
+        elif status.paper is PaperLevel.NEAR_END:
+            self._report_printer(PAPER_NEAR_END)  # the host can change the roll before it runs out
+        else:
+            self._printer_reported = None
 
     def _printer_unreachable(self, error: LoketError) -> None:
         log.warning("kiosk: printer onbereikbaar (%s)", error.code)
         self.printer_note.show()
+        self._report_printer(error.code)
+
+    def _report_printer(self, code: str) -> None:
+        """Once per new problem, not on every check: the host needs to hear it, not count it."""
+        if code == self._printer_reported:
+            return
+        self._printer_reported = code
+        location_id = self._location_id
+        self._runner.run(
+            lambda: self._queue.raise_device_alert(location_id, "ticket_printer", code),
+            lambda _result: None,
+            lambda error: log.error("printermelding mislukt: %s", error.code),
+        )
 
     def refresh(self) -> None:
         self._refresher.request()

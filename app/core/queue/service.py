@@ -173,13 +173,14 @@ class QueueService:
         except LoketError as error:
             # The ticket exists and is in the queue: the screen shows the number instead.
             log.warning("ticket %s niet geprint: %s", ticket.number, error.code)
-            self._raise_device_alert(location, ticket, error.code)
+            self.raise_device_alert(location.id, "ticket_printer", error.code, ticket.number)
             return False, error.code
         return True, None
 
-    def _raise_device_alert(self, location: Location, ticket: Ticket, code: str) -> None:
-        """Tell the host (through the change log, so every PC hears it) that a person is needed."""
-        alert = DeviceAlert(location.id, "ticket_printer", code, ticket.number, self._clock.now().isoformat())
+    def raise_device_alert(self, location_id: int, device: str, code: str, ticket_number: str = "") -> None:
+        """Tell the host (through the change log, so every PC hears it) that a person is needed.
+        Never raises: whoever reports a device problem is already handling one."""
+        alert = DeviceAlert(location_id, device, code, ticket_number, self._clock.now().isoformat())
         try:
             with self._store.transaction() as tx:
                 tx.record(alert)
