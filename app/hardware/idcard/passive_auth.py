@@ -33,6 +33,7 @@ from app.core.identity.sod import (
     parse_sod,
 )
 from app.core.identity.tlv import TAG_INTEGER, TAG_OID, TAG_SEQUENCE, Tlv, decode_integer, decode_oid, parse_one
+from app.hardware.idcard.explicit_ec import certificate_public_key
 from app.hardware.idcard.reader import EF_SOD
 
 logger = logging.getLogger(__name__)
@@ -199,7 +200,7 @@ def _matching_signer(sod: SecurityObject) -> x509.Certificate | None:
 
 
 def _verify_signature(certificate: x509.Certificate, sod: SecurityObject) -> None:
-    key = certificate.public_key()
+    key = certificate_public_key(certificate)
     algorithm = sod.signature_algorithm
     data, signature = sod.signed_attributes, sod.signature
     if isinstance(key, rsa.RSAPublicKey):
@@ -230,11 +231,23 @@ def _chain(signer: x509.Certificate, trust_store: TrustStore) -> PassiveAuthReas
         return PassiveAuthReason.UNKNOWN_CSCA
     for csca in candidates:
         try:
-            signer.verify_directly_issued_by(csca)
-        except (InvalidSignature, ValueError, TypeError, UnsupportedAlgorithm):
+            _verify_issued_by(signer, csca)
+        except (InvalidSignature, ValueError, TypeError, UnsupportedAlgorithm, IdentityError):
             continue
         return PassiveAuthReason.VERIFIED
     return PassiveAuthReason.CERTIFICATE_SIGNATURE_INVALID
+
+
+def _verify_issued_by(signer: x509.Certificate, csca: x509.Certificate) -> None:
+    try:
+        signer.verify_directly_issued_by(csca)
+        return
+    except ValueError:
+        key = certificate_public_key(csca)  # cryptography refused the key: explicit EC parameters?
+    hash_algorithm = signer.signature_hash_algorithm
+    if not isinstance(key, ec.EllipticCurvePublicKey) or hash_algorithm is None or signer.issuer != csca.subject:
+        raise InvalidSignature
+    key.verify(signer.signature, signer.tbs_certificate_bytes, ec.ECDSA(hash_algorithm))
 
 
 def _pss_parameters(der: bytes) -> tuple[str, str, int]:
