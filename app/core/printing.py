@@ -129,6 +129,17 @@ class CardPayment:
     reference: str = ""
     cardholder_receipt: tuple[str, ...] = ()  # the terminal's own text, printed verbatim
 
+    def __post_init__(self) -> None:
+        # A full card number on a receipt (or in its PDF) is a PCI and privacy incident.
+        if sum(ch.isdigit() for ch in self.masked_card) > 4:
+            raise ValueError("masked_card shows more than the last four digits")
+
+
+def mask_card(number: str) -> str:
+    """'6703 4444 4444 4449' → '**** 4449': only the last four digits stay."""
+    digits = [ch for ch in number if ch.isdigit()]
+    return f"**** {''.join(digits[-4:])}" if digits else ""
+
 
 @dataclass(frozen=True)
 class Receipt:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from escpos.printer import Dummy
 
-from app.core.printing import Branding, CardPayment, Receipt, ReceiptLine, euro
+from app.core.printing import Branding, CardPayment, Receipt, ReceiptLine, euro, mask_card
 from app.hardware.printer.commands import PaperProfile
 from app.hardware.printer.layout import write_receipt
 
@@ -119,3 +120,9 @@ def test_58mm_keeps_every_amount_whole() -> None:
     out = printer.output
     assert b"  art. 1.2.1  1 x" + b" " * 8 + b"\xd5 83,87\n" in out  # 32 columns
     assert b"TOTAAL" + b" " * 18 + b"\xd5 140,96\n" in out
+
+
+def test_a_full_card_number_never_reaches_a_receipt() -> None:
+    assert mask_card("6703 4444 4444 4449") == "**** 4449"
+    with pytest.raises(ValueError):
+        CardPayment(method="pin", masked_card="6703444444444449")
