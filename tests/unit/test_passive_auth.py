@@ -10,11 +10,12 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
-from app.core.identity.passive_auth import PassiveAuthReason, Verdict
+from app.core.identity.passive_auth import DocumentVerifier, PassiveAuthReason, Verdict
 from app.hardware.idcard.fake_chip import FakeEmrtdChip
-from app.hardware.idcard.passive_auth import EF_SOD, TrustStore, read_and_verify, verify_document
+from app.hardware.idcard.passive_auth import EF_SOD, PassiveAuthenticator, read_and_verify, verify_document
 from app.hardware.idcard.reader import DG1, DG2, EF_COM, open_document
 from app.hardware.idcard.specimen_pki import KeyKind, build_sod, generate_key, with_sod
+from app.hardware.idcard.trust_store import TrustStore
 from tests.unit.pki_helpers import specimen_pki
 from tests.unit.test_document_reader import dutch_dg1, dutch_mrz_information, ef_com
 
@@ -121,3 +122,8 @@ def test_unsigned_files_such_as_ef_com_are_not_checked() -> None:
     files = signed_files()
     files[EF_COM] = b"\x60\x00"
     assert verify_document(files, trust((KeyKind.EC_P256, "issuer"))).genuine
+
+
+def test_the_authenticator_is_the_cores_document_verifier() -> None:
+    verifier: DocumentVerifier = PassiveAuthenticator(trust((KeyKind.EC_P256, "issuer")))
+    assert verifier.verify(signed_files()).genuine

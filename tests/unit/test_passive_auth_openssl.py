@@ -15,8 +15,9 @@ from cryptography import x509
 
 from app.core.identity.passive_auth import PassiveAuthReason, Verdict
 from app.core.identity.sod import parse_sod
-from app.hardware.idcard.passive_auth import EF_SOD, TrustStore, verify_document
+from app.hardware.idcard.passive_auth import EF_SOD, verify_document
 from app.hardware.idcard.reader import DG1, DG2
+from app.hardware.idcard.trust_store import TrustStore
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "openssl-sod.json"
 VARIANTS = ["brainpool_ecdsa", "explicit_ec", "rsa_keyid"]

@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 from app.core.identity.passive_auth import PassiveAuthReason, Verdict
 from app.core.identity.sod import SodInvalid, SodUnsupported, parse_sod
 from app.core.identity.tlv import encode_tlv
-from app.hardware.idcard.passive_auth import EF_SOD, TrustStore, verify_document
+from app.hardware.idcard.passive_auth import EF_SOD, verify_document
 from app.hardware.idcard.reader import DG1
 from app.hardware.idcard.specimen_pki import build_sod
+from app.hardware.idcard.trust_store import TrustStore
 from tests.unit.pki_helpers import specimen_pki
 
 DG1_CONTENT = b"\x61\x05\x5f\x1f\x02AB"

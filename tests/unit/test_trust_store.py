@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from app.core.identity.passive_auth import PassiveAuthReason, TrustStoreInvalid
-from app.hardware.idcard.passive_auth import EF_SOD, load_trust_store, verify_document
+from app.hardware.idcard.passive_auth import EF_SOD, verify_document
 from app.hardware.idcard.reader import DG1
 from app.hardware.idcard.specimen_pki import KeyKind, sod_for_files, with_sod, write_csca
+from app.hardware.idcard.trust_store import load_trust_store
 from tests.unit.pki_helpers import specimen_pki
 
 
@@ -27,7 +28,7 @@ def test_pem_der_and_bundles_load_and_other_files_are_skipped_with_a_warning(
     (tmp_path / "signer.pem").write_bytes(ec.document_signer.certificate_pem())  # not a CA
     (tmp_path / "sub").mkdir()
 
-    with caplog.at_level(logging.WARNING, logger="app.hardware.idcard.passive_auth"):
+    with caplog.at_level(logging.WARNING, logger="app.hardware.idcard.trust_store"):
         store = load_trust_store(tmp_path)
 
     assert len(store) == 4

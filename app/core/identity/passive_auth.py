@@ -6,8 +6,10 @@ The check itself needs a crypto library and lives in app/hardware/idcard/passive
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from typing import Protocol
 
 from app.core.identity.errors import IdentityError
 
@@ -96,3 +98,10 @@ class TrustStoreInvalid(IdentityError):
     """The folder of trusted country signing certificates (CSCA) is missing or unreadable."""
 
     code = "identity.trust_store_invalid"
+
+
+class DocumentVerifier(Protocol):
+    """Passive authentication as the identity use cases see it (app/hardware implements it).
+    `files` maps file IDs as read from the chip (0101 for DG1, 011D for EF.SOD) to their content."""
+
+    def verify(self, files: Mapping[int, bytes]) -> PassiveAuthResult: ...

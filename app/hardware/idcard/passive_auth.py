@@ -1,8 +1,7 @@
 """Passive authentication (ICAO Doc 9303 part 11 §5.1): EF.SOD's signature, the hash of every data
 group read, and the document signer's chain to a country signing CA (CSCA) from our trust store.
 
-The trust store is a folder of CSCA certificates (PEM or DER, any file name), e.g. taken from the
-ICAO PKD or a national master list by IT. Validity dates are not checked: a document stays valid
+The trust store is in trust_store.py. Validity dates are not checked: a document stays valid
 long after its signer's key stopped signing, and a CSCA's end date does not end its documents.
 """
 
@@ -11,18 +10,17 @@ from __future__ import annotations
 import hmac
 import logging
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.utils import CryptographyDeprecationWarning
 
 from app.core.identity.errors import CardStatusError, IdentityError
-from app.core.identity.passive_auth import PassiveAuthReason, PassiveAuthResult, TrustStoreInvalid
+from app.core.identity.passive_auth import PassiveAuthReason, PassiveAuthResult
 from app.core.identity.ports import DocumentReader
 from app.core.identity.sod import (
     HASH_ALGORITHMS,
@@ -35,6 +33,7 @@ from app.core.identity.sod import (
 from app.core.identity.tlv import TAG_INTEGER, TAG_OID, TAG_SEQUENCE, Tlv, decode_integer, decode_oid, parse_one
 from app.hardware.idcard.explicit_ec import certificate_public_key
 from app.hardware.idcard.reader import EF_SOD
+from app.hardware.idcard.trust_store import TrustStore, parsed_certificate, subject_key_id
 
 logger = logging.getLogger(__name__)
 
@@ -68,53 +67,14 @@ _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
 }
 
 
-class TrustStore:
-    """The CSCA certificates we trust, looked up by the issuer of a document signer certificate."""
+class PassiveAuthenticator:
+    """The core's DocumentVerifier: passive authentication against one trust store."""
 
-    def __init__(self, certificates: Iterable[x509.Certificate]) -> None:
-        self._certificates = list(certificates)
+    def __init__(self, trust_store: TrustStore) -> None:
+        self._trust_store = trust_store
 
-    def __len__(self) -> int:
-        return len(self._certificates)
-
-    def issuers_of(self, certificate: x509.Certificate) -> list[x509.Certificate]:
-        """CSCAs whose name (and, when both say it, key identifier) match the certificate's issuer."""
-        wanted_key = _authority_key_id(certificate)
-        found = []
-        for csca in self._certificates:
-            if csca.subject != certificate.issuer:
-                continue
-            key_id = _subject_key_id(csca)
-            if wanted_key is not None and key_id is not None and key_id != wanted_key:
-                continue  # same country, another (older or newer) CSCA key
-            found.append(csca)
-        return found
-
-
-def load_trust_store(folder: Path) -> TrustStore:
-    """Every CSCA certificate in `folder`. Other files are skipped with a warning, so one stray
-    README does not stop the kiosk; a missing folder is a configuration error."""
-    if not folder.is_dir():
-        raise TrustStoreInvalid("De map met landcertificaten (CSCA) bestaat niet.", path=str(folder))
-    certificates: list[x509.Certificate] = []
-    for path in sorted(item for item in folder.iterdir() if item.is_file()):
-        try:
-            loaded = _certificates_in(path.read_bytes())
-        except OSError as error:
-            logger.warning("Trust store: cannot read %s (%s); skipped", path.name, error.strerror)
-            continue
-        if not loaded:
-            logger.warning("Trust store: %s is no PEM or DER certificate; skipped", path.name)
-            continue
-        for certificate in loaded:
-            if _is_ca(certificate):
-                certificates.append(certificate)
-            else:
-                logger.warning("Trust store: %s holds a certificate that is no CA; skipped", path.name)
-    if not certificates:
-        logger.warning("Trust store %s holds no CSCA certificates: no document can be verified", folder)
-    logger.info("Trust store: %d CSCA certificates from %s", len(certificates), folder)
-    return TrustStore(certificates)
+    def verify(self, files: Mapping[int, bytes]) -> PassiveAuthResult:
+        return verify_document(files, self._trust_store)
 
 
 def verify_document(files: Mapping[int, bytes], trust_store: TrustStore) -> PassiveAuthResult:
@@ -188,12 +148,12 @@ def _document_signer(sod: SecurityObject) -> x509.Certificate | None:
 
 
 def _matching_signer(sod: SecurityObject) -> x509.Certificate | None:
-    certificates = [certificate for der in sod.certificates if (certificate := _parsed(der)) is not None]
+    certificates = [certificate for der in sod.certificates if (certificate := parsed_certificate(der)) is not None]
     for certificate in certificates:
         wanted = sod.signer
         if wanted.serial_number is not None and certificate.serial_number == wanted.serial_number:
             return certificate
-        if wanted.subject_key_identifier and _subject_key_id(certificate) == wanted.subject_key_identifier:
+        if wanted.subject_key_identifier and subject_key_id(certificate) == wanted.subject_key_identifier:
             return certificate
     # The signature and the chain decide; the identifier only picks among several certificates.
     return certificates[0] if len(certificates) == 1 else None
@@ -301,56 +261,3 @@ def _der_ecdsa(signature: bytes, key: ec.EllipticCurvePublicKey) -> bytes:
         r, s = int.from_bytes(signature[:size], "big"), int.from_bytes(signature[size:], "big")
         return encode_dss_signature(r, s)
     return signature
-
-
-def _parsed(der: bytes) -> x509.Certificate | None:
-    """The certificate with every field we use parsed now: cryptography parses names and extensions
-    lazily, and garbled ones then raise assorted types at first use (ValueError, KeyError,
-    InvalidVersion, DuplicateExtension ...): all mean "not a usable certificate"."""
-    try:
-        certificate = x509.load_der_x509_certificate(der)
-        _ = (certificate.subject, certificate.issuer, certificate.serial_number, list(certificate.extensions))
-    except Exception:
-        return None
-    return certificate
-
-
-def _certificates_in(data: bytes) -> list[x509.Certificate]:
-    if b"-----BEGIN CERTIFICATE-----" in data:
-        try:
-            found = x509.load_pem_x509_certificates(data)
-        except ValueError:
-            return []
-        parsed = [_parsed(certificate.public_bytes(serialization.Encoding.DER)) for certificate in found]
-        return [certificate for certificate in parsed if certificate is not None]
-    certificate = _parsed(data)
-    return [certificate] if certificate is not None else []
-
-
-def _is_ca(certificate: x509.Certificate) -> bool:
-    try:
-        extensions = certificate.extensions
-        try:
-            return bool(extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
-        except x509.ExtensionNotFound:
-            pass
-        try:
-            return bool(extensions.get_extension_for_class(x509.KeyUsage).value.key_cert_sign)
-        except x509.ExtensionNotFound:
-            return True  # very old CSCAs have neither; the chain check still needs their key
-    except ValueError:
-        return False
-
-
-def _authority_key_id(certificate: x509.Certificate) -> bytes | None:
-    try:
-        return certificate.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value.key_identifier
-    except (x509.ExtensionNotFound, ValueError):
-        return None
-
-
-def _subject_key_id(certificate: x509.Certificate) -> bytes | None:
-    try:
-        return certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest
-    except (x509.ExtensionNotFound, ValueError):
-        return None
