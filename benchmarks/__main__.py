@@ -16,12 +16,14 @@ from benchmarks.common import PG_URL, RESULTS, Figure, ensure_pg_database, forma
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description="Loket benchmarks")
-    parser.add_argument("--only", choices=["latency", "throughput", "kiosk", "startup", "printer"], action="append")
+    parser.add_argument(
+        "--only", choices=["latency", "throughput", "kiosk", "startup", "printer", "idcard"], action="append"
+    )
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--json", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    chosen = set(args.only or ["latency", "throughput", "kiosk", "startup", "printer"])
+    chosen = set(args.only or ["latency", "throughput", "kiosk", "startup", "printer", "idcard"])
     pg_url = ensure_pg_database(PG_URL)
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -42,6 +44,10 @@ def main(argv: list[str] | None = None) -> int:
             from benchmarks import ticket_print
 
             figures += ticket_print.run(workdir, args.rounds)
+        if "idcard" in chosen:
+            from benchmarks import idcard_read
+
+            figures += idcard_read.run(args.rounds)
         if "startup" in chosen:
             from benchmarks import cold_start
 

@@ -24,6 +24,7 @@ from app.core.events import (
     TicketChanged,
     TicketIssued,
 )
+from app.core.identity.events import IdCardInserted, IdCardRemoved
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,11 @@ class EventBridge(QObject):
     #: a device needs a person, e.g. a kiosk printer out of paper (DeviceAlert); the host shows it
     device_alert = Signal(object)
 
+    #: an ID card was put on the reader (IdCardInserted), from the reader's monitor thread
+    id_card_inserted = Signal(object)
+    #: the ID card was taken off the reader (IdCardRemoved)
+    id_card_removed = Signal(object)
+
     # Emitted on the publishing thread; connected queued so the slot runs on the UI thread.
     _received = Signal(object)
 
@@ -79,6 +85,8 @@ class EventBridge(QObject):
             ServiceChanged: self.service_changed,
             DayReset: self.day_reset,
             DeviceAlert: self.device_alert,
+            IdCardInserted: self.id_card_inserted,
+            IdCardRemoved: self.id_card_removed,
         }.get(type(event))
         if signal is not None:
             signal.emit(event)

@@ -10,7 +10,6 @@ import fcntl
 import os
 import shutil
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,7 +19,6 @@ import pytest
 
 VPCD_READER = "Virtual PCD 00 00"
 PCSCD_SOCKET = Path("/run/pcscd/pcscd.comm")
-LOCK_FILE = Path(tempfile.gettempdir()) / "loket-vpcd-reader.lock"
 LOCK_WAIT_SECONDS = 240
 
 
@@ -67,8 +65,9 @@ def pcsc_reader() -> str:
 def vpcd(pcsc_reader: str) -> Iterator[str]:
     """vpcd's reader for this test alone (other test runs on this machine wait), empty at start."""
     from app.hardware.idcard.pcsc import wait_for_card
+    from app.hardware.idcard.virtual_card import READER_LOCK_FILE
 
-    with LOCK_FILE.open("a") as lock:
+    with READER_LOCK_FILE.open("a") as lock:
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
         while True:
             try:

@@ -132,3 +132,29 @@ def test_the_monitor_publishes_insertion_and_removal(virtual_card: Callable[...,
     kinds = [type(event) for event in recorder.events]
     assert kinds[:3] == [IdCardInserted, IdCardRemoved, IdCardInserted]
     assert all(getattr(event, "reader", "") == vpcd for event in recorder.events)
+
+
+def test_card_events_reach_the_ui_thread_through_the_bridge(
+    qtbot: Any, qapp: Any, virtual_card: Callable[..., Any], vpcd: str
+) -> None:
+    from PySide6.QtCore import QThread
+
+    from app.ui.bridge import EventBridge
+
+    bus = EventBus()
+    bridge = EventBridge(bus)
+    seen: list[tuple[str, bool]] = []
+    bridge.id_card_inserted.connect(lambda event: seen.append(("in", QThread.currentThread() is qapp.thread())))
+    bridge.id_card_removed.connect(lambda event: seen.append(("out", QThread.currentThread() is qapp.thread())))
+    monitor = PcscCardMonitor(bus, vpcd)
+    monitor.start()
+    try:
+        card = virtual_card()
+        card.insert()
+        qtbot.waitUntil(lambda: ("in", True) in seen, timeout=int(WAIT * 1000))
+        card.pull()
+        qtbot.waitUntil(lambda: ("out", True) in seen, timeout=int(WAIT * 1000))
+    finally:
+        monitor.stop()
+        bridge.detach()
+    assert seen == [("in", True), ("out", True)]

@@ -17,9 +17,11 @@ import contextlib
 import logging
 import socket
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from app.core.identity.mrz import parse_travel_document_mrz
 from app.core.identity.tlv import encode_tlv
@@ -28,6 +30,8 @@ from app.hardware.idcard.reader import DG1
 
 logger = logging.getLogger(__name__)
 
+# Test runs and benchmarks on one machine share vpcd's one reader: they take turns on this file lock.
+READER_LOCK_FILE = Path(tempfile.gettempdir()) / "loket-vpcd-reader.lock"
 VPCD_HOST = "127.0.0.1"
 VPCD_PORT = 35963
 CTRL_OFF, CTRL_ON, CTRL_RESET, CTRL_ATR = 0x00, 0x01, 0x02, 0x04
@@ -195,7 +199,14 @@ def _receive(connection: socket.socket, size: int) -> bytes:
         if not chunk:
             raise ConnectionResetError("vpcd closed the connection")
         data += chunk
+    if _QUICKACK is not None:
+        # vpcd writes with Nagle on: our delayed ACK held its next message back ~40 ms per APDU.
+        # Linux turns quick ACKs off again by itself, so this is set after every read.
+        connection.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
     return data
+
+
+_QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)
 
 
 def _close(connection: socket.socket) -> None:
