@@ -78,7 +78,7 @@ def test_explicit_ec_parameters_are_verified_on_their_named_curve() -> None:
 def test_a_document_signer_certificate_with_a_broken_signature_does_not_chain() -> None:
     for variant in VARIANTS:
         changed = files(variant)
-        signer = parse_sod(changed[EF_SOD]).certificates[0]
+        signer = parse_sod(changed[EF_SOD]).signed.certificates[0]
         end = changed[EF_SOD].index(signer) + len(signer)
         changed[EF_SOD] = changed[EF_SOD][: end - 1] + bytes([changed[EF_SOD][end - 1] ^ 0x01]) + changed[EF_SOD][end:]
         result = verify_document(changed, store(variant))

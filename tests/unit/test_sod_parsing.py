@@ -34,8 +34,8 @@ def verify(sod: bytes) -> Verdict:
 def test_the_genuine_sod_parses() -> None:
     sod = parse_sod(genuine_sod())
     assert sorted(sod.data_group_hashes) == [1, 2]
-    assert sod.lds_hash_algorithm == sod.digest_algorithm == "sha256"
-    assert len(sod.certificates) == 1
+    assert sod.lds_hash_algorithm == sod.signed.digest_algorithm == "sha256"
+    assert len(sod.signed.certificates) == 1
     assert verify(genuine_sod()) is Verdict.GENUINE
 
 

@@ -14,8 +14,8 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 
+from app.core.identity.cms import SignedDataUnsupported
 from app.core.identity.errors import IdentityError
-from app.core.identity.sod import SodUnsupported
 from app.core.identity.tlv import TAG_INTEGER, TAG_OID, TAG_SEQUENCE, Tlv, decode_integer, decode_oid, parse_one
 
 OID_EC_PUBLIC_KEY = "1.2.840.10045.2.1"
@@ -35,32 +35,32 @@ NAMED_CURVES: tuple[ec.EllipticCurve, ...] = (
 
 def certificate_public_key(certificate: x509.Certificate) -> CertificatePublicKeyTypes:
     """The certificate's public key; explicit EC parameters are mapped onto their named curve.
-    Raises SodUnsupported when neither works."""
+    Raises SignedDataUnsupported when neither works."""
     try:
         return certificate.public_key()
     except (ValueError, UnsupportedAlgorithm) as error:
         if certificate.public_key_algorithm_oid.dotted_string != OID_EC_PUBLIC_KEY:
-            raise SodUnsupported("De sleutel van een certificaat is van een onbekend type.") from error
+            raise SignedDataUnsupported("De sleutel van een certificaat is van een onbekend type.") from error
     try:
         return explicit_ec_public_key(certificate.tbs_certificate_bytes)
     except IdentityError as error:
-        raise SodUnsupported("De EC-parameters van een certificaat zijn onbekend.", cause=error.code) from None
+        raise SignedDataUnsupported("De EC-parameters van een certificaat zijn onbekend.", cause=error.code) from None
 
 
 def explicit_ec_public_key(tbs_certificate: bytes) -> ec.EllipticCurvePublicKey:
     spki = _subject_public_key_info(tbs_certificate).children()
     if len(spki) != 2:
-        raise SodUnsupported("De publieke sleutel van een certificaat is ongeldig.")
+        raise SignedDataUnsupported("De publieke sleutel van een certificaat is ongeldig.")
     algorithm, bit_string = spki
     if bit_string.tag != TAG_BIT_STRING or not bit_string.value or bit_string.value[0] != 0:
-        raise SodUnsupported("De publieke sleutel van een certificaat is ongeldig.")
+        raise SignedDataUnsupported("De publieke sleutel van een certificaat is ongeldig.")
     point = bit_string.value[1:]
     parts = algorithm.children()
     if len(parts) != 2:
-        raise SodUnsupported("Een certificaat heeft geen expliciete EC-parameters.")
+        raise SignedDataUnsupported("Een certificaat heeft geen expliciete EC-parameters.")
     oid, parameters = parts
     if oid.tag != TAG_OID or decode_oid(oid.value) != OID_EC_PUBLIC_KEY or parameters.tag != TAG_SEQUENCE:
-        raise SodUnsupported("Een certificaat heeft geen expliciete EC-parameters.")
+        raise SignedDataUnsupported("Een certificaat heeft geen expliciete EC-parameters.")
     prime, base = _prime_and_base(parameters)
     for curve in NAMED_CURVES:
         if curve.key_size != prime.bit_length():
@@ -70,7 +70,7 @@ def explicit_ec_public_key(tbs_certificate: bytes) -> ec.EllipticCurvePublicKey:
             return ec.EllipticCurvePublicKey.from_encoded_point(curve, point)
         except ValueError:
             continue
-    raise SodUnsupported("Een certificaat gebruikt een onbekende elliptische kromme.", bits=prime.bit_length())
+    raise SignedDataUnsupported("Een certificaat gebruikt een onbekende elliptische kromme.", bits=prime.bit_length())
 
 
 def _subject_public_key_info(tbs_certificate: bytes) -> Tlv:
@@ -79,7 +79,7 @@ def _subject_public_key_info(tbs_certificate: bytes) -> Tlv:
         fields = fields[1:]  # explicit version
     # serialNumber, signature, issuer, validity, subject, then subjectPublicKeyInfo
     if len(fields) < 6 or fields[5].tag != TAG_SEQUENCE:
-        raise SodUnsupported("Een certificaat heeft een onverwachte opbouw.")
+        raise SignedDataUnsupported("Een certificaat heeft een onverwachte opbouw.")
     return fields[5]
 
 
@@ -87,8 +87,8 @@ def _prime_and_base(parameters: Tlv) -> tuple[int, bytes]:
     """Prime and base point (uncompressed or compressed) of ECParameters (RFC 3279)."""
     items = parameters.children()
     if len(items) < 5 or items[1].tag != TAG_SEQUENCE or items[3].tag != TAG_OCTET_STRING:
-        raise SodUnsupported("De EC-parameters van een certificaat zijn ongeldig.")
+        raise SignedDataUnsupported("De EC-parameters van een certificaat zijn ongeldig.")
     field = items[1].children()
     if len(field) != 2 or field[1].tag != TAG_INTEGER:
-        raise SodUnsupported("De EC-parameters van een certificaat zijn ongeldig.")
+        raise SignedDataUnsupported("De EC-parameters van een certificaat zijn ongeldig.")
     return decode_integer(field[1].value), items[3].value

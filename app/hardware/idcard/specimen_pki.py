@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -20,17 +20,16 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 
-from app.core.identity.sod import (
+from app.core.identity.cms import (
     HASH_OIDS,
     OID_CONTENT_TYPE,
-    OID_LDS_SECURITY_OBJECT,
     OID_MESSAGE_DIGEST,
     OID_SIGNED_DATA,
     TAG_CONTEXT_0,
     TAG_OCTET_STRING,
-    TAG_SOD,
-    data_group_of_file,
 )
+from app.core.identity.master_list import OID_CSCA_MASTER_LIST
+from app.core.identity.sod import OID_LDS_SECURITY_OBJECT, TAG_SOD, data_group_of_file
 from app.core.identity.tlv import TAG_INTEGER, TAG_OID, TAG_SEQUENCE, TAG_SET, encode_oid, encode_tlv
 from app.hardware.idcard.reader import EF_SOD
 
@@ -108,13 +107,24 @@ def build_sod(
         for number, content in sorted(data_groups.items())
     )
     lds_security_object = _seq(_int(0) + hash_algorithm + _seq(hash_values))
+    content_info = _content_info(OID_LDS_SECURITY_OBJECT, lds_security_object, signer, hash_name, rsa_pss=rsa_pss)
+    return _tlv(TAG_SOD, content_info)
+
+
+def build_master_list(cscas: Sequence[x509.Certificate], signer: CertifiedKey) -> bytes:
+    """A CSCA master list (9303 part 12 §9): the certificates, signed by a master list signer."""
+    certificates = b"".join(sorted(certificate.public_bytes(serialization.Encoding.DER) for certificate in cscas))
+    master_list = _seq(_int(0) + _set(certificates))
+    return _content_info(OID_CSCA_MASTER_LIST, master_list, signer, "sha256", rsa_pss=False)
+
+
+def _content_info(content_type: str, content: bytes, signer: CertifiedKey, hash_name: str, *, rsa_pss: bool) -> bytes:
+    """ContentInfo with SignedData (RFC 5652) over `content`, with the attributes 9303 requires."""
+    hash_algorithm = _seq(_oid(HASH_OIDS[hash_name]))
     attributes = sorted(  # DER: a SET OF is sorted by encoding
         [
-            _seq(_oid(OID_CONTENT_TYPE) + _set(_oid(OID_LDS_SECURITY_OBJECT))),
-            _seq(
-                _oid(OID_MESSAGE_DIGEST)
-                + _set(_tlv(TAG_OCTET_STRING, hashlib.new(hash_name, lds_security_object).digest()))
-            ),
+            _seq(_oid(OID_CONTENT_TYPE) + _set(_oid(content_type))),
+            _seq(_oid(OID_MESSAGE_DIGEST) + _set(_tlv(TAG_OCTET_STRING, hashlib.new(hash_name, content).digest()))),
         ]
     )
     signed_attributes = b"".join(attributes)
@@ -129,9 +139,7 @@ def build_sod(
         + signature_algorithm
         + _tlv(TAG_OCTET_STRING, signature)
     )
-    encapsulated = _seq(
-        _oid(OID_LDS_SECURITY_OBJECT) + _tlv(TAG_CONTEXT_0, _tlv(TAG_OCTET_STRING, lds_security_object))
-    )
+    encapsulated = _seq(_oid(content_type) + _tlv(TAG_CONTEXT_0, _tlv(TAG_OCTET_STRING, content)))
     signed_data = _seq(
         _int(3)
         + _set(hash_algorithm)
@@ -139,7 +147,7 @@ def build_sod(
         + _tlv(TAG_CONTEXT_0, signer.certificate_der())
         + _set(signer_info)
     )
-    return _tlv(TAG_SOD, _seq(_oid(OID_SIGNED_DATA) + _tlv(TAG_CONTEXT_0, signed_data)))
+    return _seq(_oid(OID_SIGNED_DATA) + _tlv(TAG_CONTEXT_0, signed_data))
 
 
 def sod_for_files(files: Mapping[int, bytes], signer: CertifiedKey, *, rsa_pss: bool = False) -> bytes:
