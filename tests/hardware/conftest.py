@@ -35,7 +35,7 @@ def _start_pcscd() -> None:
         return
     subprocess.run([pcscd], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     deadline = time.monotonic() + 10
-    while not PCSCD_SOCKET.exists() and time.monotonic() < deadline:
+    while not PCSCD_SOCKET.is_socket() and time.monotonic() < deadline:
         time.sleep(0.1)  # bounded poll for the daemon's socket
 
 
@@ -49,13 +49,15 @@ def pcsc_reader() -> str:
         raise
     from app.core.identity.reader_errors import CardServiceUnavailable
 
-    if not PCSCD_SOCKET.exists():
-        _start_pcscd()
     try:
         names = reader_names()
-    except CardServiceUnavailable as error:
-        _unavailable(str(error))
-        raise
+    except CardServiceUnavailable:
+        _start_pcscd()
+        try:
+            names = reader_names()
+        except CardServiceUnavailable as error:
+            _unavailable(str(error))
+            raise
     if VPCD_READER not in names:
         _unavailable(f"no reader '{VPCD_READER}' (vsmartcard-vpcd installed? readers: {names})")
     return VPCD_READER
