@@ -11,7 +11,7 @@ import pytest
 from app.core.identity.passive_auth import PassiveAuthReason, TrustStoreInvalid
 from app.hardware.idcard.passive_auth import EF_SOD, verify_document
 from app.hardware.idcard.reader import DG1
-from app.hardware.idcard.specimen_pki import KeyKind, sod_for_files, with_sod, write_csca
+from app.hardware.idcard.specimen_pki import KeyKind, build_master_list, sod_for_files, with_sod, write_csca
 from app.hardware.idcard.trust_store import load_trust_store
 from tests.unit.pki_helpers import specimen_pki
 
@@ -59,3 +59,31 @@ def test_the_specimen_csca_written_for_the_demo_is_trusted(tmp_path: Path) -> No
     files = with_sod({DG1: b"\x61\x00"}, pki.document_signer)
     assert verify_document(files, load_trust_store(tmp_path / "csca")).genuine
     assert b"PRIVATE" not in (tmp_path / "csca" / "loket-test-only-csca.pem").read_bytes()
+
+
+def test_a_signed_master_list_brings_its_cscas(tmp_path: Path) -> None:
+    ec, rsa = specimen_pki(), specimen_pki(KeyKind.RSA_2048)
+    # The master list signer is issued by one of the listed CSCAs, as with a state's own list.
+    master_list = build_master_list([ec.csca.certificate, rsa.csca.certificate], rsa.document_signer)
+    (tmp_path / "NL_masterlist.ml").write_bytes(master_list)
+    store = load_trust_store(tmp_path)
+    assert len(store) == 2
+    for pki in (ec, rsa):
+        assert verify_document(with_sod({DG1: b"\x61\x00"}, pki.document_signer), store).genuine
+
+
+@pytest.mark.parametrize("damage", ["signature", "foreign signer", "truncated"])
+def test_a_master_list_that_does_not_verify_is_skipped_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, damage: str
+) -> None:
+    ec = specimen_pki()
+    signer = specimen_pki(name="forger").document_signer if damage == "foreign signer" else ec.document_signer
+    master_list = build_master_list([ec.csca.certificate], signer)
+    if damage == "signature":
+        master_list = master_list[:-1] + bytes([master_list[-1] ^ 0x01])
+    if damage == "truncated":
+        master_list = master_list[: len(master_list) // 2]
+    (tmp_path / "list.ml").write_bytes(master_list)
+    with caplog.at_level(logging.WARNING):
+        assert len(load_trust_store(tmp_path)) == 0
+    assert "list.ml" in caplog.text

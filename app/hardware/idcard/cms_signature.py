@@ -18,7 +18,6 @@ from cryptography.utils import CryptographyDeprecationWarning
 from app.core.identity.cms import HASH_ALGORITHMS, SignedContent, SignedDataInvalid, SignedDataUnsupported
 from app.core.identity.tlv import TAG_INTEGER, TAG_OID, TAG_SEQUENCE, Tlv, decode_integer, decode_oid, parse_one
 from app.hardware.idcard.explicit_ec import certificate_public_key
-from app.hardware.idcard.trust_store import parsed_certificate, subject_key_id
 
 OID_RSA_ENCRYPTION = "1.2.840.113549.1.1.1"
 OID_RSASSA_PSS = "1.2.840.113549.1.1.10"
@@ -156,3 +155,29 @@ def _der_ecdsa(signature: bytes, key: ec.EllipticCurvePublicKey) -> bytes:
         r, s = int.from_bytes(signature[:size], "big"), int.from_bytes(signature[size:], "big")
         return encode_dss_signature(r, s)
     return signature
+
+
+def parsed_certificate(der: bytes) -> x509.Certificate | None:
+    """The certificate with every field we use parsed now: cryptography parses names and extensions
+    lazily, and garbled ones then raise assorted types at first use (ValueError, KeyError,
+    InvalidVersion, DuplicateExtension ...): all mean "not a usable certificate"."""
+    try:
+        certificate = x509.load_der_x509_certificate(der)
+        _ = (certificate.subject, certificate.issuer, certificate.serial_number, list(certificate.extensions))
+    except Exception:
+        return None
+    return certificate
+
+
+def authority_key_id(certificate: x509.Certificate) -> bytes | None:
+    try:
+        return certificate.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value.key_identifier
+    except (x509.ExtensionNotFound, ValueError):
+        return None
+
+
+def subject_key_id(certificate: x509.Certificate) -> bytes | None:
+    try:
+        return certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest
+    except (x509.ExtensionNotFound, ValueError):
+        return None

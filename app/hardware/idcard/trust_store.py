@@ -1,18 +1,30 @@
 """The trust store: the country signing CA (CSCA) certificates passive authentication chains
-document signers to. A folder IT fills with PEM or DER files (any file name), e.g. taken from the
-ICAO PKD or a national master list. A stray file is skipped with a warning, never fatal.
+document signers to. A folder IT fills with PEM or DER certificates and CSCA master lists (`.ml`,
+from the ICAO PKD or a state), under any file name. A stray file is skipped with a warning.
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import Iterable
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 
+from app.core.identity.errors import IdentityError
+from app.core.identity.master_list import parse_master_list
 from app.core.identity.passive_auth import TrustStoreInvalid
+from app.hardware.idcard.cms_signature import (
+    authority_key_id,
+    parsed_certificate,
+    signer_certificate,
+    subject_key_id,
+    verify_issued_by,
+    verify_signature,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +40,7 @@ class TrustStore:
 
     def issuers_of(self, certificate: x509.Certificate) -> list[x509.Certificate]:
         """CSCAs whose name (and, when both say it, key identifier) match the certificate's issuer."""
-        wanted_key = _authority_key_id(certificate)
+        wanted_key = authority_key_id(certificate)
         found = []
         for csca in self._certificates:
             if csca.subject != certificate.issuer:
@@ -53,7 +65,9 @@ def load_trust_store(folder: Path) -> TrustStore:
             logger.warning("Trust store: cannot read %s (%s); skipped", path.name, error.strerror)
             continue
         if not loaded:
-            logger.warning("Trust store: %s is no PEM or DER certificate; skipped", path.name)
+            loaded = _master_list_certificates(path)
+        if not loaded:
+            logger.warning("Trust store: %s is no certificate (PEM, DER) or master list; skipped", path.name)
             continue
         for certificate in loaded:
             if _is_ca(certificate):
@@ -66,16 +80,37 @@ def load_trust_store(folder: Path) -> TrustStore:
     return TrustStore(certificates)
 
 
-def parsed_certificate(der: bytes) -> x509.Certificate | None:
-    """The certificate with every field we use parsed now: cryptography parses names and extensions
-    lazily, and garbled ones then raise assorted types at first use (ValueError, KeyError,
-    InvalidVersion, DuplicateExtension ...): all mean "not a usable certificate"."""
+def _master_list_certificates(path: Path) -> list[x509.Certificate]:
+    """The CSCAs of a master list whose signature verifies and whose signer one of its CSCAs issued.
+    That proves the file is intact as its publisher signed it; trusting the publisher is IT's call,
+    made by putting the file here."""
     try:
-        certificate = x509.load_der_x509_certificate(der)
-        _ = (certificate.subject, certificate.issuer, certificate.serial_number, list(certificate.extensions))
-    except Exception:
-        return None
-    return certificate
+        master_list = parse_master_list(path.read_bytes())
+    except (IdentityError, OSError):
+        return []
+    cscas = [certificate for der in master_list.certificates if (certificate := parsed_certificate(der)) is not None]
+    signer = signer_certificate(master_list.signed)
+    try:
+        if signer is None or not hmac.compare_digest(
+            master_list.signed.content_digest(), master_list.signed.message_digest
+        ):
+            raise InvalidSignature
+        verify_signature(signer, master_list.signed)
+        if not any(_issued(signer, csca) for csca in cscas):
+            raise InvalidSignature
+    except (InvalidSignature, IdentityError, UnsupportedAlgorithm, ValueError, TypeError):
+        logger.warning("Trust store: the signature of master list %s does not verify; skipped", path.name)
+        return []
+    logger.info("Trust store: master list %s holds %d certificates", path.name, len(cscas))
+    return cscas
+
+
+def _issued(certificate: x509.Certificate, issuer: x509.Certificate) -> bool:
+    try:
+        verify_issued_by(certificate, issuer)
+    except (InvalidSignature, IdentityError, UnsupportedAlgorithm, ValueError, TypeError):
+        return False
+    return True
 
 
 def _certificates_in(data: bytes) -> list[x509.Certificate]:
@@ -103,17 +138,3 @@ def _is_ca(certificate: x509.Certificate) -> bool:
             return True  # very old CSCAs have neither; the chain check still needs their key
     except ValueError:
         return False
-
-
-def _authority_key_id(certificate: x509.Certificate) -> bytes | None:
-    try:
-        return certificate.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value.key_identifier
-    except (x509.ExtensionNotFound, ValueError):
-        return None
-
-
-def subject_key_id(certificate: x509.Certificate) -> bytes | None:
-    try:
-        return certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest
-    except (x509.ExtensionNotFound, ValueError):
-        return None
