@@ -6,7 +6,10 @@
 - `secure_messaging`: 3DES and AES secure messaging, and `SecureChannel`, a protected transport.
 - `reader`: `open_document` picks PACE or BAC and returns a reader for DG1 and other files.
 - `fake`, `fake_chip`: in-process transports for tests.
+- `passive_auth`: passive authentication (EF.SOD signature, data group hashes, chain to a CSCA),
+  with `cms_signature`, `explicit_ec` and `trust_store` (a folder of CSCA certificates and master
+  lists); `specimen_pki`: a TEST ONLY issuer (CSCA, document signer, EF.SOD) for tests and the demo.
 
-Not here yet: a PC/SC transport (pyscard), passive authentication (EF.SOD), chip/active
+Not here yet: a PC/SC transport (pyscard), chip/active
 authentication, and BAP for the driving licence.
 """
