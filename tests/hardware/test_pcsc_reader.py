@@ -54,6 +54,18 @@ def test_reads_dg1_from_the_card_on_the_reader(
 
 
 @pytest.mark.parametrize("pace", [True, False])
+def test_answers_in_t0_parts_are_joined_by_the_transport(
+    virtual_card: Callable[..., Any], transport: PcscTransport, pace: bool
+) -> None:
+    card = virtual_card(pace=pace, t0_part=16)  # e.g. the 40-byte EXTERNAL AUTHENTICATE answer
+    card.insert()
+    transport.open(wait_seconds=WAIT)
+    document = open_document(transport, mrz_information())
+    assert document.read_dg1().document_number == mrz_lines()[0][5:14]
+    assert card.apdus > (12 if pace else 7)  # the GET RESPONSEs came on top
+
+
+@pytest.mark.parametrize("pace", [True, False])
 def test_a_wrong_mrz_is_a_clear_authentication_error(
     virtual_card: Callable[..., Any], transport: PcscTransport, pace: bool
 ) -> None:

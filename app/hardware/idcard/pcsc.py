@@ -30,6 +30,8 @@ from app.core.identity.reader_errors import (
 
 logger = logging.getLogger(__name__)
 
+_SW1_MORE_DATA = 0x61
+_MAX_GET_RESPONSE = 64  # 64 parts of 256 bytes is far beyond any short-APDU answer: a broken card
 # pyscard's hresult when the service is gone (pcscd stopped, or no Smart Card service on Windows).
 _NO_SERVICE = {0x8010001D, 0x8010001E}  # SCARD_E_NO_SERVICE, SCARD_E_SERVICE_STOPPED
 
@@ -134,6 +136,17 @@ class PcscTransport:
         )
 
     def transmit(self, apdu: bytes) -> bytes:
+        data, sw1, sw2 = self._exchange(apdu)
+        chained = 0
+        while sw1 == _SW1_MORE_DATA and chained < _MAX_GET_RESPONSE:
+            # T=0 hands long answers out in parts (61xx: xx more bytes); that is the transport's
+            # business, below secure messaging, so the caller sees one whole response.
+            more, sw1, sw2 = self._exchange(bytes([0x00, 0xC0, 0x00, 0x00, sw2]))
+            data += more
+            chained += 1
+        return data + bytes([sw1, sw2])
+
+    def _exchange(self, apdu: bytes) -> tuple[bytes, int, int]:
         if self._connection is None:
             raise NoCardOnReader("Er is geen verbinding met een kaart; open de lezer eerst.")
         try:
@@ -147,7 +160,7 @@ class PcscTransport:
                 reader=self.reader_name,
                 hresult=code,
             ) from None
-        return bytes(data) + bytes([sw1, sw2])
+        return bytes(data), sw1, sw2
 
     def close(self) -> None:
         connection, self._connection = self._connection, None

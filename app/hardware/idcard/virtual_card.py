@@ -72,12 +72,15 @@ class VirtualCard:
         host: str = VPCD_HOST,
         port: int = VPCD_PORT,
         pull_after: int | None = None,
+        t0_part: int | None = None,
     ) -> None:
         self._mrz_information = parse_travel_document_mrz(list(mrz_lines)).mrz_information
         self._files = {DG1: dg1_for(mrz_lines)}
         self._pace = pace
         self._address = (host, port)
         self.pull_after = pull_after
+        self.t0_part = t0_part  # answers longer than this come in parts, with 61xx, as over T=0
+        self._pending = b""
         self._socket: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self._chip = self._new_chip()
@@ -182,11 +185,25 @@ class VirtualCard:
         if self.pull_after is not None and self.apdus >= self.pull_after:
             return _PULL
         self.apdus += 1
+        if self._pending and len(message) >= 4 and message[1] == 0xC0:  # GET RESPONSE: the next part
+            return self._part(self._pending)
         try:
-            return self._chip.transmit(message)  # never logged: APDUs carry personal data
+            answer = self._chip.transmit(message)  # never logged: APDUs carry personal data
         except Exception as error:  # a real chip answers garbage with a status word, not silence
             logger.warning("virtual card cannot answer a command (%s)", type(error).__name__)
             return SW_NO_PRECISE_DIAGNOSIS
+        return self._part(answer) if self.t0_part is not None else answer
+
+    def _part(self, answer: bytes) -> bytes:
+        """The first `t0_part` bytes and 61xx while more is left; the rest waits for GET RESPONSE."""
+        data, status = answer[:-2], answer[-2:]
+        size = self.t0_part or len(data)
+        if len(data) <= size:
+            self._pending = b""
+            return data + status
+        self._pending = data[size:] + status
+        left = len(data) - size
+        return data[:size] + bytes([0x61, left if left < 0x100 else 0x00])  # 6100: 256 or more
 
 
 _PULL = b"pull"
