@@ -48,6 +48,17 @@ def test_older_and_stronger_hash_algorithms_verify(hash_name: str) -> None:
     assert result.reason is PassiveAuthReason.VERIFIED
 
 
+def test_an_ecdsa_signature_stored_as_plain_r_and_s_verifies() -> None:
+    signer, store = specimen_pki().document_signer, trust((KeyKind.EC_P256, "issuer"))
+    sod = build_sod({1: dutch_dg1()}, signer, plain_ecdsa=True)
+    assert verify_document({DG1: dutch_dg1(), EF_SOD: sod}, store).genuine
+    # About one plain value in 256 starts with 0x30, like DER: it must verify too.
+    looks_like_der = next(
+        sod for sod in (build_sod({1: dutch_dg1()}, signer, plain_ecdsa=True) for _ in range(5000)) if sod[-64] == 0x30
+    )
+    assert verify_document({DG1: dutch_dg1(), EF_SOD: looks_like_der}, store).genuine
+
+
 def test_a_changed_dg1_is_tampered() -> None:
     files = signed_files()
     changed = dutch_dg1().replace(b"NLD", b"BEL", 1)

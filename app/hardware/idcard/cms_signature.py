@@ -87,7 +87,7 @@ def verify_signature(certificate: x509.Certificate, signed: SignedContent) -> No
             hash_name = signed.digest_algorithm
         else:
             hash_name = _named_hash(ECDSA_HASHES, algorithm.oid)
-        key.verify(_der_ecdsa(signature, key), data, ec.ECDSA(_hash(hash_name)))
+        _verify_ecdsa(key, signature, data, _hash(hash_name))
         return
     raise SignedDataUnsupported("De sleutel van de uitgever is van een onbekend type.")
 
@@ -148,13 +148,21 @@ def _hash(name: str) -> hashes.HashAlgorithm:
     return _HASHES[name]()
 
 
-def _der_ecdsa(signature: bytes, key: ec.EllipticCurvePublicKey) -> bytes:
-    """Some issuers store ECDSA signatures as plain r||s (BSI TR-03111) instead of DER."""
+def _verify_ecdsa(key: ec.EllipticCurvePublicKey, signature: bytes, data: bytes, hash: hashes.HashAlgorithm) -> None:
+    """ECDSA in DER (X9.62) or, as some issuers store it, plain r||s (BSI TR-03111). A plain value
+    may happen to start like DER, so both readings are tried when the length fits plain."""
     size = (key.curve.key_size + 7) // 8
-    if len(signature) == 2 * size and signature[:1] != b"\x30":
+    readings = [signature] if signature[:1] == b"\x30" else []
+    if len(signature) == 2 * size:
         r, s = int.from_bytes(signature[:size], "big"), int.from_bytes(signature[size:], "big")
-        return encode_dss_signature(r, s)
-    return signature
+        readings.append(encode_dss_signature(r, s))
+    for reading in readings:
+        try:
+            key.verify(reading, data, ec.ECDSA(hash))
+            return
+        except InvalidSignature:
+            continue
+    raise InvalidSignature
 
 
 def parsed_certificate(der: bytes) -> x509.Certificate | None:

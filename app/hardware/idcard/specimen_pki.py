@@ -18,6 +18,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.x509.oid import NameOID
 
 from app.core.identity.cms import (
@@ -98,16 +99,24 @@ def generate_pki(kind: KeyKind = KeyKind.EC_P256, *, country: str = "NL") -> Spe
 
 
 def build_sod(
-    data_groups: Mapping[int, bytes], signer: CertifiedKey, *, hash_name: str = "sha256", rsa_pss: bool = False
+    data_groups: Mapping[int, bytes],
+    signer: CertifiedKey,
+    *,
+    hash_name: str = "sha256",
+    rsa_pss: bool = False,
+    plain_ecdsa: bool = False,
 ) -> bytes:
-    """EF.SOD (tag 77) signing the hashes of `data_groups` (number -> whole file content)."""
+    """EF.SOD (tag 77) signing the hashes of `data_groups` (number -> whole file content).
+    `plain_ecdsa` stores an EC signature as r||s instead of DER, as some issuers do."""
     hash_algorithm = _seq(_oid(HASH_OIDS[hash_name]))
     hash_values = b"".join(
         _seq(_int(number) + _tlv(TAG_OCTET_STRING, hashlib.new(hash_name, content).digest()))
         for number, content in sorted(data_groups.items())
     )
     lds_security_object = _seq(_int(0) + hash_algorithm + _seq(hash_values))
-    content_info = _content_info(OID_LDS_SECURITY_OBJECT, lds_security_object, signer, hash_name, rsa_pss=rsa_pss)
+    content_info = _content_info(
+        OID_LDS_SECURITY_OBJECT, lds_security_object, signer, hash_name, rsa_pss=rsa_pss, plain_ecdsa=plain_ecdsa
+    )
     return _tlv(TAG_SOD, content_info)
 
 
@@ -118,7 +127,9 @@ def build_master_list(cscas: Sequence[x509.Certificate], signer: CertifiedKey) -
     return _content_info(OID_CSCA_MASTER_LIST, master_list, signer, "sha256", rsa_pss=False)
 
 
-def _content_info(content_type: str, content: bytes, signer: CertifiedKey, hash_name: str, *, rsa_pss: bool) -> bytes:
+def _content_info(
+    content_type: str, content: bytes, signer: CertifiedKey, hash_name: str, *, rsa_pss: bool, plain_ecdsa: bool = False
+) -> bytes:
     """ContentInfo with SignedData (RFC 5652) over `content`, with the attributes 9303 requires."""
     hash_algorithm = _seq(_oid(HASH_OIDS[hash_name]))
     attributes = sorted(  # DER: a SET OF is sorted by encoding
@@ -129,6 +140,10 @@ def _content_info(content_type: str, content: bytes, signer: CertifiedKey, hash_
     )
     signed_attributes = b"".join(attributes)
     signature_algorithm, signature = _sign(signer.private_key, _set(signed_attributes), rsa_pss=rsa_pss)
+    if plain_ecdsa and isinstance(signer.private_key, ec.EllipticCurvePrivateKey):
+        size = (signer.private_key.curve.key_size + 7) // 8
+        r, s = decode_dss_signature(signature)
+        signature = r.to_bytes(size, "big") + s.to_bytes(size, "big")
     certificate = signer.certificate
     signer_identifier = _seq(certificate.issuer.public_bytes() + _int(certificate.serial_number))
     signer_info = _seq(
