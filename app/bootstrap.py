@@ -77,6 +77,8 @@ class Runtime:
     paper: QWidget | None = None  # the demo's window on the simulator's paper
 
     def close(self) -> None:
+        if self.simulator is not None:
+            self.simulator.on_page = None  # its threads must not reach a window being closed
         for window in [*self.windows, *([self.paper] if self.paper is not None else [])]:
             window.close()
         self.bridge.detach()

@@ -170,3 +170,17 @@ def test_a_roll_runs_near_end_then_out(sim: PrinterSimulator) -> None:
     finally:
         printer.close()
     assert len(sim.pages) == 3
+
+
+def test_stopping_the_simulator_cuts_open_connections_and_runs_no_callback_after() -> None:
+    simulator = PrinterSimulator().start()
+    pages: list[object] = []
+    simulator.on_page = pages.append
+    client = socket.create_connection((simulator.host, simulator.port))
+    client.sendall(b"\x10\x04\x01")
+    assert client.recv(1) == b"\x12"  # the connection's thread is running
+    client.sendall(b"\x1b@half a ticket")  # no cut, and the connection stays open
+    simulator.stop()  # returns: the open connection is cut and its thread joined
+    seen = len(pages)
+    client.close()  # would flush the half ticket if the thread still ran
+    assert seen <= 1 and len(pages) == seen

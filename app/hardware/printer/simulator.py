@@ -12,6 +12,7 @@ and type a state name (ok, near_end, out, cover_open, offline, slow) to change i
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import socket
 import socketserver
@@ -58,6 +59,7 @@ class PrinterSimulator:
         self._roll: int | None = None  # tickets left on the roll; None: endless
         self._near_end_at = 3
         self._changed = threading.Condition()
+        self._connections: set[socket.socket] = set()
         self._server = _Server(("127.0.0.1", port), _Handler)
         self._server.simulator = self
         self._thread: threading.Thread | None = None
@@ -99,8 +101,15 @@ class PrinterSimulator:
         return self
 
     def stop(self) -> None:
+        """Stops listening, cuts open connections and waits for their threads: after this no
+        callback runs any more."""
         self._server.shutdown()
-        self._server.server_close()
+        with self._changed:
+            connections = list(self._connections)
+        for sock in connections:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        self._server.server_close()  # joins the connection threads (block_on_close)
         if self._thread is not None:
             self._thread.join(5)
 
@@ -140,9 +149,10 @@ class PrinterSimulator:
             self.qr_payloads.extend(renderer.qr_payloads)
             renderer.qr_payloads.clear()
             self._changed.notify_all()
-        if self.on_page is not None:
+        on_page = self.on_page  # read once: another thread may clear it meanwhile
+        if on_page is not None:
             for page in pages:
-                self.on_page(page)
+                on_page(page)
 
     def _use_paper(self) -> None:
         if self._roll is None:
@@ -155,7 +165,8 @@ class PrinterSimulator:
 
 
 class _Server(socketserver.ThreadingTCPServer):
-    daemon_threads = True
+    daemon_threads = False
+    block_on_close = True
     allow_reuse_address = True
     simulator: PrinterSimulator
 
@@ -166,6 +177,15 @@ class _Handler(socketserver.BaseRequestHandler):
         sock: socket.socket = self.request
         replies: list[int] = []
         renderer = PaperRenderer(dots=WIDTH_DOTS.get(sim.width_mm, 576), on_status=replies.append)
+        with sim._changed:
+            sim._connections.add(sock)
+        try:
+            self._serve(sim, sock, renderer, replies)
+        finally:
+            with sim._changed:
+                sim._connections.discard(sock)
+
+    def _serve(self, sim: PrinterSimulator, sock: socket.socket, renderer: PaperRenderer, replies: list[int]) -> None:
         while True:
             try:
                 data = sock.recv(65536)
@@ -180,7 +200,10 @@ class _Handler(socketserver.BaseRequestHandler):
             for n in replies:
                 answer = sim._answer(n)
                 if answer is not None:
-                    sock.sendall(answer)
+                    try:
+                        sock.sendall(answer)
+                    except OSError:  # the client left while we answered
+                        return
             replies.clear()
         leftover = renderer.flush()
         sim._accept_pages(renderer, [leftover] if leftover is not None else [])
