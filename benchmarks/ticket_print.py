@@ -13,6 +13,7 @@ from pathlib import Path
 from app.config import PrinterSettings
 from app.core.clock import SystemClock
 from app.core.printing import Branding
+from app.core.queue.ports import TicketPrint
 from app.core.queue.service import QueueService
 from app.hardware.printer.escpos_printer import EscposPrinter
 from app.hardware.printer.fake import FakeTicketPrinter
@@ -43,10 +44,24 @@ def run(workdir: Path, rounds: int = 200) -> list[Figure]:
             started = time.monotonic_ns()
             bare_queue.issue_ticket(service_id)
             bare.append((time.monotonic_ns() - started) / 1e6)
+        # The printer's own share: status questions, building the job, sending it.
+        alone: list[float] = []
+        job = issued.ticket
+        ticket = TicketPrint(
+            job.number, "Burgerzaken", "Civil affairs", "Stadhuis", job.issued_at, 3, (5, 10), job.token
+        )
+        for _ in range(rounds):
+            before = len(sim.pages)
+            started = time.monotonic_ns()
+            printer.print_ticket(ticket)
+            if not sim.wait_for_pages(before + 1, timeout=10):
+                raise RuntimeError("ticket niet geprint")
+            alone.append((sim.last_byte_ns - started) / 1e6)
         printer.close()
     db.dispose()
-    real, ref = summary(printed), summary(bare)
+    real, ref, own = summary(printed), summary(bare), summary(alone)
     return [
+        Figure("(e) print_ticket alleen → laatste byte p50", own["p50"], "ms", extra={"p95": own["p95"]}),
         Figure(
             "(e) issue_ticket → laatste byte bij printersimulator p50",
             real["p50"],
