@@ -34,6 +34,7 @@ _SW1_MORE_DATA = 0x61
 _MAX_GET_RESPONSE = 64  # 64 parts of 256 bytes is far beyond any short-APDU answer: a broken card
 # pyscard's hresult when the service is gone (pcscd stopped, or no Smart Card service on Windows).
 _NO_SERVICE = {0x8010001D, 0x8010001E}  # SCARD_E_NO_SERVICE, SCARD_E_SERVICE_STOPPED
+_READER_GONE = {0x80100017, 0x80100009}  # SCARD_E_READER_UNAVAILABLE, SCARD_E_UNKNOWN_READER
 
 
 def _hresult(error: SmartcardException) -> int:
@@ -152,9 +153,11 @@ class PcscTransport:
         try:
             data, sw1, sw2 = self._connection.transmit(list(apdu))
         except SmartcardException as error:
-            # On a contactless reader every failure mid-exchange means the card left the field.
             code = _hresult(error)
             self.close()
+            if code in _READER_GONE:
+                raise ReaderNotFound("De kaartlezer is losgekoppeld tijdens het lezen.", hresult=code) from None
+            # On a contactless reader any other failure mid-exchange means the card left the field.
             raise CardLostDuringRead(
                 "De kaart is van de lezer gehaald tijdens het lezen. Leg de kaart terug en probeer het opnieuw.",
                 reader=self.reader_name,
