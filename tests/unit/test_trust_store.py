@@ -7,11 +7,12 @@ import logging
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 
-from app.core.identity.passive_auth import PassiveAuthReason, TrustStoreInvalid
+from app.core.identity.passive_auth import PassiveAuthReason, TrustStoreInvalid, Verdict
 from app.hardware.idcard.passive_auth import EF_SOD, verify_document
 from app.hardware.idcard.reader import DG1
-from app.hardware.idcard.specimen_pki import KeyKind, build_master_list, sod_for_files, with_sod, write_csca
+from app.hardware.idcard.specimen_pki import KeyKind, build_crl, build_master_list, sod_for_files, with_sod, write_csca
 from app.hardware.idcard.trust_store import load_trust_store
 from tests.unit.pki_helpers import specimen_pki
 
@@ -87,3 +88,25 @@ def test_a_master_list_that_does_not_verify_is_skipped_with_a_warning(
     with caplog.at_level(logging.WARNING):
         assert len(load_trust_store(tmp_path)) == 0
     assert "list.ml" in caplog.text
+
+
+@pytest.mark.parametrize("encoding", [serialization.Encoding.PEM, serialization.Encoding.DER])
+def test_a_document_signer_on_its_cscas_crl_is_not_verifiable(tmp_path: Path, encoding: serialization.Encoding) -> None:
+    ec = specimen_pki()
+    write_csca(tmp_path, ec.csca)
+    (tmp_path / "nl.crl").write_bytes(build_crl(ec.csca, [ec.document_signer.certificate]).public_bytes(encoding))
+    result = verify_document(with_sod({DG1: b"\x61\x00"}, ec.document_signer), load_trust_store(tmp_path))
+    assert (result.verdict, result.reason) == (Verdict.NOT_VERIFIABLE, PassiveAuthReason.DOCUMENT_SIGNER_REVOKED)
+
+
+def test_a_crl_not_signed_by_a_trusted_csca_is_ignored(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    ec, forger = specimen_pki(), specimen_pki(name="forger")
+    write_csca(tmp_path, ec.csca)
+    # Same CSCA name, another key: a CRL anyone could write to make genuine documents fail.
+    forged = build_crl(forger.csca, [ec.document_signer.certificate]).public_bytes(serialization.Encoding.PEM)
+    (tmp_path / "forged.crl").write_bytes(forged)
+    (tmp_path / "empty.crl").write_bytes(build_crl(ec.csca, []).public_bytes(serialization.Encoding.DER))
+    with caplog.at_level(logging.WARNING):
+        store = load_trust_store(tmp_path)
+    assert "forged.crl" in caplog.text and "empty.crl" not in caplog.text
+    assert verify_document(with_sod({DG1: b"\x61\x00"}, ec.document_signer), store).genuine

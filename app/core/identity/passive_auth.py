@@ -32,6 +32,7 @@ class PassiveAuthReason(Enum):
     NO_DOCUMENT_SIGNER = "passive_auth.no_document_signer"
     UNKNOWN_CSCA = "passive_auth.unknown_csca"
     CERTIFICATE_SIGNATURE_INVALID = "passive_auth.certificate_signature_invalid"
+    DOCUMENT_SIGNER_REVOKED = "passive_auth.document_signer_revoked"
     MESSAGE_DIGEST_MISMATCH = "passive_auth.message_digest_mismatch"
     SIGNATURE_INVALID = "passive_auth.signature_invalid"
     DATA_GROUP_HASH_MISMATCH = "passive_auth.data_group_hash_mismatch"
@@ -46,6 +47,8 @@ VERDICT_OF_REASON = {
     PassiveAuthReason.NO_DOCUMENT_SIGNER: Verdict.NOT_VERIFIABLE,
     PassiveAuthReason.UNKNOWN_CSCA: Verdict.NOT_VERIFIABLE,
     PassiveAuthReason.CERTIFICATE_SIGNATURE_INVALID: Verdict.TAMPERED,
+    # The issuing state withdrew the signer's key (lost, stolen, misused): its signatures prove nothing.
+    PassiveAuthReason.DOCUMENT_SIGNER_REVOKED: Verdict.NOT_VERIFIABLE,
     PassiveAuthReason.MESSAGE_DIGEST_MISMATCH: Verdict.TAMPERED,
     PassiveAuthReason.SIGNATURE_INVALID: Verdict.TAMPERED,
     PassiveAuthReason.DATA_GROUP_HASH_MISMATCH: Verdict.TAMPERED,
@@ -62,6 +65,7 @@ MESSAGES = {
     PassiveAuthReason.NO_DOCUMENT_SIGNER: "Het certificaat van de uitgever ontbreekt op de chip.",
     PassiveAuthReason.UNKNOWN_CSCA: "Het land van uitgifte staat niet in onze lijst van vertrouwde landen.",
     PassiveAuthReason.CERTIFICATE_SIGNATURE_INVALID: "Het certificaat van de uitgever is niet echt.",
+    PassiveAuthReason.DOCUMENT_SIGNER_REVOKED: "Het land van uitgifte heeft de sleutel van de uitgever ingetrokken.",
     PassiveAuthReason.MESSAGE_DIGEST_MISMATCH: "Het beveiligingsbestand van de chip is veranderd.",
     PassiveAuthReason.SIGNATURE_INVALID: "De handtekening op de chip klopt niet.",
     PassiveAuthReason.DATA_GROUP_HASH_MISMATCH: "Gegevens op de chip zijn veranderd na uitgifte.",

@@ -110,5 +110,7 @@ def _chain(signer: x509.Certificate, trust_store: TrustStore) -> PassiveAuthReas
             verify_issued_by(signer, csca)
         except (InvalidSignature, ValueError, TypeError, UnsupportedAlgorithm, IdentityError):
             continue
+        if trust_store.revoked(signer):
+            return PassiveAuthReason.DOCUMENT_SIGNER_REVOKED
         return PassiveAuthReason.VERIFIED
     return PassiveAuthReason.CERTIFICATE_SIGNATURE_INVALID

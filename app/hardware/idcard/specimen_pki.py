@@ -120,6 +120,20 @@ def build_sod(
     return _tlv(TAG_SOD, content_info)
 
 
+def build_crl(csca: CertifiedKey, revoked: Sequence[x509.Certificate]) -> x509.CertificateRevocationList:
+    """The CSCA's certificate revocation list withdrawing the given (document signer) certificates."""
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(csca.certificate.subject)
+        .last_update(_VALID_FROM)
+        .next_update(_VALID_UNTIL)
+    )
+    for certificate in revoked:
+        entry = x509.RevokedCertificateBuilder().serial_number(certificate.serial_number).revocation_date(_VALID_FROM)
+        builder = builder.add_revoked_certificate(entry.build())
+    return builder.sign(csca.private_key, hashes.SHA256())
+
+
 def build_master_list(cscas: Sequence[x509.Certificate], signer: CertifiedKey) -> bytes:
     """A CSCA master list (9303 part 12 §9): the certificates, signed by a master list signer."""
     certificates = b"".join(sorted(certificate.public_bytes(serialization.Encoding.DER) for certificate in cscas))

@@ -1,6 +1,7 @@
 """The trust store: the country signing CA (CSCA) certificates passive authentication chains
-document signers to. A folder IT fills with PEM or DER certificates and CSCA master lists (`.ml`,
-from the ICAO PKD or a state), under any file name. A stray file is skipped with a warning.
+document signers to. A folder IT fills with PEM or DER certificates, CSCA master lists (`.ml`,
+from the ICAO PKD or a state) and the CSCAs' CRLs, under any file name. A stray file is skipped
+with a warning.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from app.core.identity.errors import IdentityError
 from app.core.identity.master_list import parse_master_list
@@ -25,6 +27,7 @@ from app.hardware.idcard.cms_signature import (
     verify_issued_by,
     verify_signature,
 )
+from app.hardware.idcard.explicit_ec import certificate_public_key
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +35,14 @@ logger = logging.getLogger(__name__)
 class TrustStore:
     """The CSCA certificates we trust, looked up by the issuer of a document signer certificate."""
 
-    def __init__(self, certificates: Iterable[x509.Certificate]) -> None:
+    def __init__(
+        self,
+        certificates: Iterable[x509.Certificate],
+        revocation_lists: Iterable[x509.CertificateRevocationList] = (),
+    ) -> None:
         self._certificates = list(certificates)
+        # Only CRLs whose signature a CSCA here verified (load_trust_store checks them).
+        self._revocation_lists = list(revocation_lists)
 
     def __len__(self) -> int:
         return len(self._certificates)
@@ -51,6 +60,14 @@ class TrustStore:
             found.append(csca)
         return found
 
+    def revoked(self, certificate: x509.Certificate) -> bool:
+        """Whether a CRL of the certificate's issuer lists it (a document signer key withdrawn)."""
+        return any(
+            crl.issuer == certificate.issuer
+            and crl.get_revoked_certificate_by_serial_number(certificate.serial_number) is not None
+            for crl in self._revocation_lists
+        )
+
 
 def load_trust_store(folder: Path) -> TrustStore:
     """Every CSCA certificate in `folder`. Other files are skipped with a warning, so one stray
@@ -58,16 +75,20 @@ def load_trust_store(folder: Path) -> TrustStore:
     if not folder.is_dir():
         raise TrustStoreInvalid("De map met landcertificaten (CSCA) bestaat niet.", path=str(folder))
     certificates: list[x509.Certificate] = []
+    revocation_lists: dict[str, x509.CertificateRevocationList] = {}
     for path in sorted(item for item in folder.iterdir() if item.is_file()):
         try:
-            loaded = _certificates_in(path.read_bytes())
+            data = path.read_bytes()
         except OSError as error:
             logger.warning("Trust store: cannot read %s (%s); skipped", path.name, error.strerror)
             continue
+        loaded = _certificates_in(data) or _master_list_certificates(path)
         if not loaded:
-            loaded = _master_list_certificates(path)
-        if not loaded:
-            logger.warning("Trust store: %s is no certificate (PEM, DER) or master list; skipped", path.name)
+            crl = _revocation_list_in(data)
+            if crl is not None:
+                revocation_lists[path.name] = crl
+                continue
+            logger.warning("Trust store: %s is no certificate (PEM, DER), master list or CRL; skipped", path.name)
             continue
         for certificate in loaded:
             if _is_ca(certificate):
@@ -76,8 +97,33 @@ def load_trust_store(folder: Path) -> TrustStore:
                 logger.warning("Trust store: %s holds a certificate that is no CA; skipped", path.name)
     if not certificates:
         logger.warning("Trust store %s holds no CSCA certificates: no document can be verified", folder)
-    logger.info("Trust store: %d CSCA certificates from %s", len(certificates), folder)
-    return TrustStore(certificates)
+    verified = [crl for name, crl in revocation_lists.items() if _crl_verified(name, crl, certificates)]
+    logger.info("Trust store: %d CSCA certificates and %d CRLs from %s", len(certificates), len(verified), folder)
+    return TrustStore(certificates, verified)
+
+
+def _revocation_list_in(data: bytes) -> x509.CertificateRevocationList | None:
+    try:
+        if b"-----BEGIN X509 CRL-----" in data:
+            return x509.load_pem_x509_crl(data)
+        return x509.load_der_x509_crl(data)
+    except ValueError:
+        return None
+
+
+def _crl_verified(name: str, crl: x509.CertificateRevocationList, cscas: list[x509.Certificate]) -> bool:
+    """A CRL counts only when a CSCA with its issuer's name signed it: anyone can write a CRL file."""
+    for csca in cscas:
+        try:
+            if csca.subject != crl.issuer:
+                continue
+            key = certificate_public_key(csca)
+            if isinstance(key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey) and crl.is_signature_valid(key):
+                return True
+        except (IdentityError, UnsupportedAlgorithm, ValueError, TypeError):
+            continue
+    logger.warning("Trust store: CRL %s is not signed by a CSCA here; skipped", name)
+    return False
 
 
 def _master_list_certificates(path: Path) -> list[x509.Certificate]:
