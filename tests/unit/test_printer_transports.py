@@ -137,3 +137,33 @@ def test_escpos_profile_decides_line_width_and_qr() -> None:
 def test_unknown_escpos_profile_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="TM-GEENDATA"):
         EscposPrinter(PrinterSettings(kind="file", path="x", profile="TM-GEENDATA"), BRANDING)
+
+
+def test_a_dead_printer_is_not_dialled_for_every_ticket() -> None:
+    attempts = []
+    now = [100.0]
+
+    def refusing(_settings: PrinterSettings, _timeout: float) -> ScriptedLine:
+        attempts.append(now[0])
+        raise OSError("device gone")
+
+    printer = EscposPrinter(
+        PrinterSettings(kind="serial", device="/dev/ttyUSB0"),
+        BRANDING,
+        retry_after=10,
+        transport_factory=refusing,
+        monotonic=lambda: now[0],
+    )
+    for _ in range(3):
+        with pytest.raises(PrinterNotFound):
+            printer.print_ticket(TICKET)
+    assert attempts == [100.0]  # the next two failed at once, from memory
+    now[0] += 10
+    with pytest.raises(PrinterNotFound):
+        printer.print_ticket(TICKET)
+    assert attempts == [100.0, 110.0]
+    line = ScriptedLine({1: 0x12, 4: 0x12})
+    printer._factory = lambda _s, _t: line  # the printer is back
+    now[0] += 10
+    printer.print_ticket(TICKET)
+    assert b"C004" in line.written

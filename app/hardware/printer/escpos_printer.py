@@ -14,6 +14,7 @@ import errno
 import logging
 import socket
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -112,7 +113,10 @@ class EscposPrinter:
         branding: Branding,
         *,
         timeout: float = 3.0,
+        status_timeout: float = 0.5,
+        retry_after: float = 10.0,
         transport_factory: Callable[[PrinterSettings, float], Any] = make_transport,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings
         self.branding = branding
@@ -121,6 +125,11 @@ class EscposPrinter:
         if settings.profile:
             self.profile, self.native_qr = _from_escpos_profile(settings)
         self._timeout = timeout
+        # A printer answers DLE EOT in milliseconds; waiting longer only delays the citizen's number.
+        self._status_timeout = min(status_timeout, timeout)
+        self._retry_after = retry_after
+        self._monotonic = monotonic
+        self._failed: tuple[float, PrinterError] | None = None  # last failed open: when, and why
         self._factory = transport_factory
         self._device: Any = None
         self._lock = threading.RLock()
@@ -128,26 +137,40 @@ class EscposPrinter:
     # --- lifetime ------------------------------------------------------------------------
 
     def open(self) -> None:
+        """Connect. After a failure the same error comes back at once for `retry_after` seconds:
+        a switched-off network printer must not cost every citizen a connect timeout."""
         with self._lock:
             if self._device is not None:
                 return
+            if self._failed is not None and self._monotonic() - self._failed[0] < self._retry_after:
+                earlier = self._failed[1]
+                raise type(earlier)(earlier.message, **earlier.details)
             try:
-                device = self._factory(self.settings, self._timeout)
-                device.open()
-            except PrinterError:
+                device = self._connect()
+            except PrinterError as error:
+                self._failed = (self._monotonic(), error)
                 raise
-            except RuntimeError as error:  # python-escpos: the transport's library (pyusb, pywin32 ...) is missing
-                raise PrinterNotFound(
-                    f"Printersoort '{self.settings.kind}' kan op deze pc niet: stuurprogramma ontbreekt",
-                    reason=str(error)[:200],
-                ) from error
-            except Exception as error:  # escpos raises DeviceNotFoundError, USBNotFoundError, OSError ...
-                raise _open_error(self.settings, error) from error
+            self._failed = None
             if self.settings.kind == "network":
                 # Status questions are three bytes: without this, Nagle and delayed ACKs add ~40 ms.
                 device.device.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self._device = device
             log.info("printer geopend (%s)", self.settings.kind)
+
+    def _connect(self) -> Any:
+        try:
+            device = self._factory(self.settings, self._timeout)
+            device.open()
+        except PrinterError:
+            raise
+        except RuntimeError as error:  # python-escpos: the transport's library (pyusb, pywin32 ...) is missing
+            raise PrinterNotFound(
+                f"Printersoort '{self.settings.kind}' kan op deze pc niet: stuurprogramma ontbreekt",
+                reason=str(error)[:200],
+            ) from error
+        except Exception as error:  # escpos raises DeviceNotFoundError, USBNotFoundError, OSError ...
+            raise _open_error(self.settings, error) from error
+        return device
 
     def close(self) -> None:
         with self._lock:
@@ -186,12 +209,14 @@ class EscposPrinter:
         if self.settings.kind == "network":
             sock: socket.socket = device.device
             self._drain(sock)
-            sock.settimeout(self._timeout)
+            sock.settimeout(self._status_timeout)
             sock.sendall(DLE_EOT + bytes([n]))
             try:
                 data = sock.recv(1)
             except TimeoutError:
                 return None
+            finally:
+                sock.settimeout(self._timeout)
             if not data:
                 raise ConnectionResetError("printer closed the connection")
             return data[0]
