@@ -119,7 +119,7 @@ class VirtualCard:
         with self._lock:
             self._socket = connection
             self.apdus = 0
-            self._chip = self._new_chip()
+            self._chip, self._pending = self._new_chip(), b""
             self.powered.clear()
             self.pulled.clear()
         self._thread = threading.Thread(target=self._serve, args=(connection,), name="virtual-card", daemon=True)
@@ -178,7 +178,7 @@ class VirtualCard:
                 self.powered.set()
                 return ATR
             if control in (CTRL_ON, CTRL_RESET, CTRL_OFF):
-                self._chip = self._new_chip()
+                self._chip, self._pending = self._new_chip(), b""
                 return None
             logger.warning("unknown vpcd control message %#04x", control)
             return None
