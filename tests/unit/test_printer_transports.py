@@ -167,3 +167,15 @@ def test_a_dead_printer_is_not_dialled_for_every_ticket() -> None:
     now[0] += 10
     printer.print_ticket(TICKET)
     assert b"C004" in line.written
+
+
+def test_python_escpos_would_call_silence_plenty_of_paper_we_do_not() -> None:
+    from escpos.printer import Dummy
+
+    class SilentDummy(Dummy):  # python-escpos's own status path on a line that never answers
+        def _read(self) -> bytes:
+            return b""
+
+    assert SilentDummy().paper_status() == 2  # "2: Paper is adequate" — the trap
+    status = _printer("serial", ScriptedLine({})).status()
+    assert status.paper is PaperLevel.UNKNOWN and not status.answered
