@@ -50,3 +50,21 @@ def test_paper_out_is_reported_and_nothing_printed(
     assert "offline, papier op" in captured.out
     assert "papier op" in captured.err
     assert sim.pages == []
+
+
+def test_kiosk_gets_the_configured_printer_even_when_it_is_off(tmp_path: Path, sim: PrinterSimulator) -> None:
+    from app.config import PrinterSettings, load_settings
+    from app.hardware.printer.escpos_printer import EscposPrinter
+    from app.hardware.printer.factory import ticket_printer
+    from app.hardware.printer.fake import FakeTicketPrinter
+
+    assert isinstance(ticket_printer(None, "Stadhuis"), FakeTicketPrinter)
+    configured = load_settings(_config(tmp_path, sim)).devices.ticket_printer
+    printer = ticket_printer(configured, "Stadhuis")
+    assert isinstance(printer, EscposPrinter) and printer.is_open
+    assert printer.branding.municipality == "Gemeente Zuidhaven"
+    printer.close()
+    sim.stop()  # switched off: the kiosk still starts, and shows numbers on screen
+    off = ticket_printer(PrinterSettings(kind="network", host="127.0.0.1", port=sim.port), "Stadhuis")
+    assert isinstance(off, EscposPrinter) and not off.is_open
+    assert off.branding.municipality == "Stadhuis"
