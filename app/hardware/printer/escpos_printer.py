@@ -93,7 +93,13 @@ def _from_escpos_profile(settings: PrinterSettings) -> tuple[PaperProfile, bool]
 
 def _open_error(settings: PrinterSettings, error: Exception) -> PrinterError:
     cause = error.__context__ or error.__cause__ or error
-    where = settings.host or settings.device or settings.path or f"{settings.vendor_id:04x}:{settings.product_id:04x}"
+    where = (
+        settings.host
+        or settings.device
+        or settings.path
+        or settings.printer_name
+        or f"{settings.vendor_id:04x}:{settings.product_id:04x}"
+    )
     if isinstance(cause, ConnectionRefusedError | TimeoutError | socket.timeout):
         return PrinterOffline(f"Printer {where} neemt niet op", reason=type(cause).__name__)
     return PrinterNotFound(f"Printer {where} niet gevonden", reason=str(cause)[:200])
