@@ -68,3 +68,20 @@ def test_kiosk_gets_the_configured_printer_even_when_it_is_off(tmp_path: Path, s
     off = ticket_printer(PrinterSettings(kind="network", host="127.0.0.1", port=sim.port), "Stadhuis")
     assert isinstance(off, EscposPrinter) and not off.is_open
     assert off.branding.municipality == "Stadhuis"
+
+
+def test_simulator_runs_as_a_module_and_takes_states_from_stdin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import io
+    import logging
+
+    from app.hardware.printer import simulator
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("near_end\nvol\nout\n"))
+    with caplog.at_level(logging.INFO, logger="app.hardware.printer.simulator"):
+        assert simulator.main(["--port", "0", "--out", str(tmp_path), "--roll", "50"]) == 0
+    messages = [r.getMessage() for r in caplog.records]
+    assert "printersimulator: toestand near_end" in messages
+    assert any("unknown state 'vol'" in m for m in messages)
+    assert "printersimulator: toestand out" in messages
