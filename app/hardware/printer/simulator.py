@@ -196,6 +196,8 @@ class _Handler(socketserver.BaseRequestHandler):
             sim.last_byte_ns = time.monotonic_ns()  # arrival, before the rendering work
             sim.received += len(data)
             pages = renderer.feed(data)
+            if pages and sim.state == "slow":
+                time.sleep(sim.slow_seconds)  # a slow print mechanism: the ticket takes a while to come out
             sim._accept_pages(renderer, pages)
             for n in replies:
                 answer = sim._answer(n)
