@@ -20,7 +20,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from app.core.identity.mrz import parse_travel_document_mrz
@@ -73,9 +73,11 @@ class VirtualCard:
         port: int = VPCD_PORT,
         pull_after: int | None = None,
         t0_part: int | None = None,
+        files: Mapping[int, bytes] | None = None,
     ) -> None:
         self._mrz_information = parse_travel_document_mrz(list(mrz_lines)).mrz_information
-        self._files = {DG1: dg1_for(mrz_lines)}
+        # `files` replaces the default (DG1 only), e.g. DG1 with a signed EF.SOD.
+        self._files = dict(files) if files is not None else {DG1: dg1_for(mrz_lines)}
         self._pace = pace
         self._address = (host, port)
         self.pull_after = pull_after
