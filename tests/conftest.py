@@ -7,6 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
+# Every tier may create the QApplication (the hardware tests check that card events reach the UI
+# thread): without a screen Qt would abort the whole run, so tests always draw offscreen.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/loket_test"
 
 

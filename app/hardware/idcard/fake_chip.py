@@ -16,8 +16,7 @@ from app.core.identity.tlv import decode_oid, encode_oid, encode_tlv, parse_all,
 from app.hardware.idcard import crypto
 from app.hardware.idcard.apdu import CommandApdu
 from app.hardware.idcard.bac import derive_bac_keys
-from app.hardware.idcard.ec import BRAINPOOL_P256R1 as CURVE
-from app.hardware.idcard.ec import Point
+from app.hardware.idcard.ec import STANDARD_CURVES, Point
 from app.hardware.idcard.fake import InMemoryCard
 from app.hardware.idcard.pace import authentication_token, mapped_generator, password_key, session_keys
 from app.hardware.idcard.secure_messaging import SecureMessaging, SmCipher
@@ -56,10 +55,12 @@ class FakeEmrtdChip:
         *,
         pace: bool = True,
         random: Callable[[int], bytes] = os.urandom,
+        parameter_id: int = BRAINPOOL_P256R1,
     ) -> None:
         self._mrz_information = mrz_information
         self._random = random
-        card_access = card_access_for(PaceInfo(PACE_ECDH_GM_AES_CBC_CMAC_128, 2, BRAINPOOL_P256R1)) if pace else None
+        self._curve = STANDARD_CURVES[parameter_id]  # PACE domain parameters the chip offers
+        card_access = card_access_for(PaceInfo(PACE_ECDH_GM_AES_CBC_CMAC_128, 2, parameter_id)) if pace else None
         self._public = InMemoryCard({EF_CARD_ACCESS: card_access} if card_access else {})
         self._files = InMemoryCard(files)
         self._session: SecureMessaging | None = None
@@ -148,28 +149,29 @@ class FakeEmrtdChip:
             return b"\x6a\x80"
 
     def _pace_step(self, state: _PaceState, tag: int | None, value: bytes) -> bytes:
+        curve = self._curve
         if tag is None:
             nonce = self._random(16)
             state.nonce = int.from_bytes(nonce, "big")
             return _answer(0x80, crypto.aes_encrypt(password_key(self._mrz_information), nonce))
         if tag == 0x81:
-            private = 1 + secrets.randbelow(CURVE.order - 1)
-            shared = CURVE.multiply(private, CURVE.decode(value))
-            state.generator = mapped_generator(CURVE, state.nonce, _point(shared))
-            return _answer(0x82, CURVE.encode(_point(CURVE.multiply(private, CURVE.generator))))
+            private = 1 + secrets.randbelow(curve.order - 1)
+            shared = curve.multiply(private, curve.decode(value))
+            state.generator = mapped_generator(curve, state.nonce, _point(shared))
+            return _answer(0x82, curve.encode(_point(curve.multiply(private, curve.generator))))
         if tag == 0x83:
-            private = 1 + secrets.randbelow(CURVE.order - 1)
-            state.terminal_public = CURVE.decode(value)
-            state.own_public = _point(CURVE.multiply(private, _point(state.generator)))
-            secret = _point(CURVE.multiply(private, state.terminal_public))[0].to_bytes(CURVE.size, "big")
+            private = 1 + secrets.randbelow(curve.order - 1)
+            state.terminal_public = curve.decode(value)
+            state.own_public = _point(curve.multiply(private, _point(state.generator)))
+            secret = _point(curve.multiply(private, state.terminal_public))[0].to_bytes(curve.size, "big")
             state.ks_enc, state.ks_mac = session_keys(secret, 16)
-            return _answer(0x84, CURVE.encode(state.own_public))
+            return _answer(0x84, curve.encode(state.own_public))
         if tag == 0x85:
-            expected = authentication_token(state.ks_mac, state.protocol, CURVE, _point(state.own_public))
+            expected = authentication_token(state.ks_mac, state.protocol, curve, _point(state.own_public))
             if not state.ks_mac or not hmac.compare_digest(value, expected):
                 return AUTHENTICATION_FAILED
             self._session = SecureMessaging(SmCipher.AES, state.ks_enc, state.ks_mac, 0)
-            token = authentication_token(state.ks_mac, state.protocol, CURVE, _point(state.terminal_public))
+            token = authentication_token(state.ks_mac, state.protocol, curve, _point(state.terminal_public))
             return _answer(0x86, token)
         return b"\x6a\x80"
 

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.core.identity.card_access import (
-    BRAINPOOL_P256R1,
     PACE_ECDH_GM_AES_CBC_CMAC_128,
     PACE_ECDH_GM_AES_CBC_CMAC_192,
     PACE_ECDH_GM_AES_CBC_CMAC_256,
@@ -30,7 +29,7 @@ from app.hardware.idcard.secure_messaging import SecureMessaging, SmCipher
 
 # AES key length per protocol OID we support.
 _KEY_LENGTHS = {PACE_ECDH_GM_AES_CBC_CMAC_128: 16, PACE_ECDH_GM_AES_CBC_CMAC_192: 24, PACE_ECDH_GM_AES_CBC_CMAC_256: 32}
-_CURVES = {BRAINPOOL_P256R1: curves.BRAINPOOL_P256R1}
+_CURVES = curves.STANDARD_CURVES  # Brainpool and NIST curves by PACE parameter ID
 PASSWORD_MRZ = 0x01
 TAG_DYNAMIC_AUTH = 0x7C
 TAG_PUBLIC_KEY = 0x7F49
