@@ -1,8 +1,8 @@
 """Opening an eMRTD (passport, ID card): PACE when EF.CardAccess offers a variant we support,
 otherwise BAC; then the eMRTD application and its files over secure messaging.
 
-Passive authentication (EF.SOD signatures against the CSCA) is not done here yet: data read this
-way is protected in transit but not yet proven genuine.
+Data read this way is protected in transit; whether the issuer signed it is passive
+authentication's question (`passive_auth.read_and_verify`), asked by the caller.
 """
 
 from __future__ import annotations
