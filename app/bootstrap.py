@@ -29,6 +29,9 @@ from app.ui.sound import Chime, SoundChime, write_chime_wav
 from app.ui.tasks import TaskRunner, ThreadPoolTaskRunner
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from app.core.identity.reading import IdentityReading
     from app.store.database import Database
 
 # The store (SQLAlchemy, psycopg) and the mode screens are imported where they are used:
@@ -144,7 +147,15 @@ def build_demo(data_dir: Path, *, runner: TaskRunner | None = None, chime: Chime
 
         rt.paper = PaperPreview()
         simulator.on_page = rt.paper.deliver
-    kiosk = KioskWindow(rt.queue, location_id, rt.runner, rt.bridge, text_scale=0.55, **_printer_hooks(printer))
+    kiosk = KioskWindow(
+        rt.queue,
+        location_id,
+        rt.runner,
+        rt.bridge,
+        text_scale=0.55,
+        read_specimen_card=_specimen_card_reader(),
+        **_printer_hooks(printer),
+    )
     desks = {d.name: d.id for d in rt.queue.snapshot(location_id).desks}
     balies = [
         BalieWindow(
@@ -164,6 +175,14 @@ def build_demo(data_dir: Path, *, runner: TaskRunner | None = None, chime: Chime
     )
     rt.windows = [kiosk, *balies, display]
     return rt
+
+
+def _specimen_card_reader() -> Callable[[], IdentityReading]:
+    """Demo: the specimen ID card on a simulated reader, read with the real code (BAC/PACE, secure
+    messaging, passive authentication against its TEST ONLY CSCA). Never the face: see DESIGN."""
+    from app.hardware.idcard.specimen_card import SpecimenCard
+
+    return SpecimenCard().read
 
 
 def _demo_printer(data_dir: Path) -> tuple[Any, TicketPrinter]:

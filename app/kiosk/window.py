@@ -7,12 +7,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from app.core.errors import LoketError
 from app.core.events import DatabaseStatusChanged, Event
+from app.core.identity.reading import IdentityReading
 from app.core.printing import PaperLevel, PrinterStatus
 from app.core.queue.service import IssuedTicket, QueueService, QueueSnapshot
+from app.kiosk.id_check_screen import IdCheckScreen
 from app.kiosk.start_screen import StartScreen
 from app.kiosk.ticket_screen import TicketScreen
 from app.ui.bridge import EventBridge
@@ -40,9 +42,11 @@ class KioskWindow(QWidget):
         text_scale: float = 1.0,
         ticket_url: Callable[[str], str] | None = None,
         printer_status: Callable[[], PrinterStatus] | None = None,
+        read_specimen_card: Callable[[], IdentityReading] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._read_specimen_card = read_specimen_card  # demo only: the specimen card on a simulated reader
         self._queue = queue
         self._printer_status = printer_status
         self._printer_reported: str | None = None  # the problem last told to the host
@@ -70,7 +74,15 @@ class KioskWindow(QWidget):
         self.ticket_screen = TicketScreen(ticket_url=ticket_url)
         self.stack.addWidget(self.start_screen)
         self.stack.addWidget(self.ticket_screen)
+        self.id_check_screen = IdCheckScreen(text_scale)
+        self.stack.addWidget(self.id_check_screen)
         layout.addWidget(self.stack)
+        # Demo only: stands in for putting an ID card on the reader.
+        self.specimen_button = QPushButton()
+        self.specimen_button.setObjectName("doneButton")
+        self.specimen_button.setVisible(read_specimen_card is not None)
+        self.specimen_button.clicked.connect(self.insert_specimen_card)
+        layout.addWidget(self.specimen_button, alignment=Qt.AlignmentFlag.AlignHCenter)
 
         self.return_timer = QTimer(self)
         self.return_timer.setSingleShot(True)
@@ -79,6 +91,7 @@ class KioskWindow(QWidget):
 
         self.start_screen.ticket_requested.connect(self.issue_ticket)
         self.ticket_screen.done_requested.connect(self.show_start)
+        self.id_check_screen.done_requested.connect(self.show_start)
         self._refresher: Refresher[QueueSnapshot] = Refresher(
             runner, lambda: queue.snapshot(location_id), self.start_screen.show_snapshot, self._load_failed
         )
@@ -96,6 +109,9 @@ class KioskWindow(QWidget):
         self.offline_banner.retranslate_ui()
         self.start_screen.retranslate_ui()
         self.ticket_screen.retranslate_ui()
+        self.id_check_screen.retranslate_ui()
+        self.specimen_button.setText("Specimen-ID-kaart insteken")
+        self.specimen_button.setAccessibleName("Demo: specimen-ID-kaart insteken en laten lezen")
         self.printer_note.setText("De printer werkt nu niet. U krijgt uw nummer op het scherm.")
 
     def check_printer(self) -> None:
@@ -143,10 +159,32 @@ class KioskWindow(QWidget):
 
     def show_start(self) -> None:
         self.return_timer.stop()
+        self.id_check_screen.wipe()  # kiosk sessions keep no personal data
         self.stack.setCurrentWidget(self.start_screen)
+        self.specimen_button.setVisible(self._read_specimen_card is not None)
         self.setFocus()
         self.refresh()
         self.check_printer()
+
+    def insert_specimen_card(self) -> None:
+        """Demo: reads the specimen card (access control, passive authentication) on a worker."""
+        if self._read_specimen_card is None or self.stack.currentWidget() is self.id_check_screen:
+            return
+        self.id_check_screen.show_reading_started()
+        self.stack.setCurrentWidget(self.id_check_screen)
+        self.specimen_button.hide()
+        self._runner.run(self._read_specimen_card, self._card_read, self._card_failed)
+
+    def _card_read(self, reading: IdentityReading) -> None:
+        if self.stack.currentWidget() is not self.id_check_screen:
+            return  # the citizen went back already: show nothing of it
+        self.id_check_screen.show_reading(reading)
+        self.return_timer.start()
+
+    def _card_failed(self, error: LoketError) -> None:
+        if self.stack.currentWidget() is self.id_check_screen:
+            self.id_check_screen.show_error(error)
+            self.return_timer.start()
 
     def _issued(self, issued: IssuedTicket) -> None:
         self._issuing = False
@@ -154,6 +192,7 @@ class KioskWindow(QWidget):
         log.info("kiosk gaf %s uit (geprint: %s)", issued.ticket.number, issued.printed)
         self.ticket_screen.show_ticket(issued)
         self.stack.setCurrentWidget(self.ticket_screen)
+        self.specimen_button.hide()
         self.return_timer.start()
 
     def _issue_failed(self, error: LoketError) -> None:

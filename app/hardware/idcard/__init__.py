@@ -9,6 +9,8 @@
 - `passive_auth`: passive authentication (EF.SOD signature, data group hashes, chain to a CSCA),
   with `cms_signature`, `explicit_ec` and `trust_store` (a folder of CSCA certificates and master
   lists); `specimen_pki`: a TEST ONLY issuer (CSCA, document signer, EF.SOD) for tests and the demo.
+- `face_decode`: the face image (DG2, parsed in the core) decoded with Pillow, in memory only;
+  `specimen_card`: the demo's TEST ONLY specimen ID card (DG1, DG2, EF.SOD) in an in-process chip.
 
 Not here yet: a PC/SC transport (pyscard), chip/active
 authentication, and BAP for the driving licence.
