@@ -128,10 +128,8 @@ class IdCheckScreen(QWidget):
     def wipe(self) -> None:
         """Forgets the reading and clears every text that showed it."""
         self._reading = None
-        for label in (self.caption, self.name, self.verdict_genuine, self.verdict_warning):
-            label.clear()
-            label.setAccessibleName("")
-        for label in (self.explanation, self.error_text):
+        texts = (self.caption, self.name, self.verdict_genuine, self.verdict_warning, self.explanation, self.error_text)
+        for label in texts:
             label.clear()
             label.setAccessibleName("")
         for label in (self.verdict_genuine, self.verdict_warning, self.error_text):

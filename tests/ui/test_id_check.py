@@ -129,3 +129,22 @@ def test_a_card_that_cannot_be_read_shows_a_calm_message(
 
 def test_without_a_specimen_card_the_kiosk_has_no_demo_button(make_kiosk: Callable[[], KioskWindow]) -> None:
     assert not make_kiosk().specimen_button.isVisible()
+
+
+def test_the_demo_kiosk_offers_the_specimen_card(tmp_path: Path, qtbot: QtBot) -> None:
+    from app import bootstrap
+    from tests.ui.conftest import CountingChime
+
+    runtime = bootstrap.build_demo(tmp_path / "data", runner=SyncTaskRunner(), chime=CountingChime())
+    try:
+        kiosk = runtime.windows[0]
+        assert isinstance(kiosk, KioskWindow)
+        kiosk.show()
+        kiosk.specimen_button.click()
+        assert kiosk.id_check_screen.verdict.text() == "Echt document"
+        kiosk.id_check_screen.done_button.click()
+        assert not kiosk.id_check_screen.holds_personal_data
+    finally:
+        runtime.close()
+        for window in runtime.windows:
+            window.deleteLater()

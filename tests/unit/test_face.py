@@ -169,3 +169,11 @@ def test_the_demo_specimen_card_reads_with_bac_and_pace(variant: SpecimenVariant
         assert reading.check.reason is reason
         assert reading.mrz.primary_identifier == "DE BRUIJN" and reading.mrz.bsn is None
         assert "BRUIJN" not in repr(reading)
+
+
+def test_the_opened_document_reads_the_face_only_when_called() -> None:
+    chip = _chip(specimen_files(specimen_pki().document_signer, face_format=ImageFormat.JPEG2000))
+    document = open_document(chip, specimen_mrz_information())
+    document.read_dg1()
+    assert not [command for command in chip.file_commands if command.data == DG2.to_bytes(2, "big")]
+    assert document.read_face().image_format is ImageFormat.JPEG2000

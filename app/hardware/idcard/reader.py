@@ -16,6 +16,7 @@ from enum import Enum
 from app.core.identity.card_access import parse_card_access
 from app.core.identity.data_groups import parse_dg1
 from app.core.identity.errors import CardStatusError, TlvInvalid, UnsupportedProtocol
+from app.core.identity.face import FaceImage, parse_dg2
 from app.core.identity.mrz import Mrz
 from app.core.identity.ports import CardTransport
 from app.hardware.idcard.bac import perform_bac
@@ -51,6 +52,10 @@ class OpenedDocument:
     def read_dg1(self, *, keep_bsn: bool = False) -> Mrz:
         """The chip's MRZ; the BSN of older Dutch documents only when `keep_bsn` (a lawful need)."""
         return parse_dg1(self.read_file(DG1), keep_bsn=keep_bsn)
+
+    def read_face(self) -> FaceImage:
+        """The face image (DG2). Only on request: never read it by default (see DESIGN, privacy)."""
+        return parse_dg2(self.read_file(DG2))
 
 
 def pace_suite(transport: CardTransport) -> PaceSuite | None:
