@@ -1,0 +1,1 @@
+"""Payment terminals: nexo Sale-to-POI (Adyen Terminal API, local) message protection."""
