@@ -7,10 +7,12 @@ that day; otherwise the next working day; the deadline is N working days after t
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.core.kcc.errors import HolidayDataInvalid, WorkingDaysOutOfRange
 from app.core.kcc.working_days import BevrijdingsdagRule, WorkingCalendar, parse_holidays
@@ -115,3 +117,18 @@ def test_bad_holiday_csv_names_the_line() -> None:
         parse_holidays("datum,weekdag,naam,grondslag\n2025-01-01,wo,Nieuwjaarsdag,x\n2025-13-01,?,X,y\n")
     with pytest.raises(HolidayDataInvalid):
         parse_holidays("date,name\n")
+
+
+@given(
+    received=st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2030, 10, 31)),
+    norm=st.integers(min_value=0, max_value=30),
+)
+def test_deadline_is_a_working_day_exactly_norm_working_days_after_receipt(received: datetime, norm: int) -> None:
+    cal = calendar()
+    receipt = cal.day_of_receipt(received)
+    due = cal.add_working_days(received, norm)
+    assert cal.is_working_day(receipt)
+    assert receipt >= received.date()
+    assert cal.is_working_day(due)
+    between = [receipt + timedelta(days=i) for i in range(1, (due - receipt).days + 1)]
+    assert sum(cal.is_working_day(day) for day in between) == norm
