@@ -12,6 +12,7 @@ from app.core.errors import LoketError
 from app.core.identity.passive_auth import Verdict
 from app.core.identity.reading import IdentityReading
 from app.ui.privacy_notice import PrivacyNotice
+from app.ui.widgets import centred_label
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +51,13 @@ class IdCheckScreen(QWidget):
         margin = round(60 * scale)
         layout.setContentsMargins(margin, round(40 * scale), margin, round(40 * scale))
         layout.setSpacing(round(20 * scale))
-        self.caption = self._label("ticketCaption")
-        self.name = self._label("ticketService")
+        self.caption = centred_label("ticketCaption")
+        self.name = centred_label("ticketService")
         # A proven chip in the calm blue block, anything else in the warning style; one shows.
-        self.verdict_genuine = self._label("ticketHint")
-        self.verdict_warning = self._label("printFailed")
-        self.explanation = self._label("ticketFact")
-        self.error_text = self._label("printFailed")
+        self.verdict_genuine = centred_label("ticketHint")
+        self.verdict_warning = centred_label("printFailed")
+        self.explanation = centred_label("ticketFact")
+        self.error_text = centred_label("printFailed")
         self.error_text.hide()
         self.privacy = PrivacyNotice(scale)
         for widget in (self.caption, self.name, self.verdict_genuine, self.verdict_warning):
@@ -70,13 +71,6 @@ class IdCheckScreen(QWidget):
         self.done_button.clicked.connect(self.done_requested)
         layout.addWidget(self.done_button, alignment=Qt.AlignmentFlag.AlignHCenter)
         self.retranslate_ui()
-
-    def _label(self, name: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(name)
-        label.setWordWrap(True)
-        label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        return label
 
     @property
     def holds_personal_data(self) -> bool:

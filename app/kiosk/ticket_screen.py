@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from app.core.queue.service import IssuedTicket
 from app.ui.qr import qr_pixmap
 from app.ui.texts import band_text, people_text
+from app.ui.widgets import centred_label
 
 
 class TicketScreen(QWidget):
@@ -25,20 +26,20 @@ class TicketScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(60, 40, 60, 40)
         layout.setSpacing(16)
-        self.caption = self._label("ticketCaption")
-        self.number = self._label("ticketNumber")
-        self.service = self._label("ticketService")
-        self.people = self._label("ticketFact")
-        self.wait = self._label("ticketFact")
-        self.hint = self._label("ticketHint")
-        self.print_note = self._label("printFailed")
+        self.caption = centred_label("ticketCaption")
+        self.number = centred_label("ticketNumber")
+        self.service = centred_label("ticketService")
+        self.people = centred_label("ticketFact")
+        self.wait = centred_label("ticketFact")
+        self.hint = centred_label("ticketHint")
+        self.print_note = centred_label("printFailed")
         for widget in (self.caption, self.number, self.service, self.people, self.wait):
             layout.addWidget(widget)
         layout.addSpacing(20)
         layout.addWidget(self.hint)
         # When the paper ticket fails, the QR the ticket would have carried is shown to photograph,
         # beside the note so the screen needs no extra height.
-        self.qr = self._label("ticketQr")
+        self.qr = centred_label("ticketQr")
         self.qr.hide()
         fallback = QHBoxLayout()
         fallback.setSpacing(20)
@@ -46,20 +47,13 @@ class TicketScreen(QWidget):
         fallback.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addLayout(fallback)
         layout.addStretch(1)
-        self.closing_note = self._label("kioskFooter")
+        self.closing_note = centred_label("kioskFooter")
         layout.addWidget(self.closing_note)
         self.done_button = QPushButton()
         self.done_button.setObjectName("doneButton")
         self.done_button.clicked.connect(self.done_requested)
         layout.addWidget(self.done_button, alignment=Qt.AlignmentFlag.AlignHCenter)
         self.retranslate_ui()
-
-    def _label(self, name: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(name)
-        label.setWordWrap(True)
-        label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        return label
 
     def retranslate_ui(self) -> None:
         self.caption.setText("Uw volgnummer")

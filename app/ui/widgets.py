@@ -53,3 +53,12 @@ class ErrorArea(QLabel):
     def clear_error(self) -> None:
         self.clear()
         self.hide()
+
+
+def centred_label(object_name: str) -> QLabel:
+    """A word-wrapped, centred label whose style the screen's style sheet gives by name."""
+    label = QLabel()
+    label.setObjectName(object_name)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+    return label
