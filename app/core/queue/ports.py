@@ -121,9 +121,3 @@ class TicketPrinter(Protocol):
 
 class EventPublisher(Protocol):
     def publish(self, event: Event) -> None: ...
-
-
-class Estimator(Protocol):
-    def estimate(self, tx: QueueTransaction, location_id: int, now: datetime) -> dict[int, float]:
-        """Expected minutes of waiting for every waiting ticket id."""
-        ...
