@@ -1,0 +1,8 @@
+"""Tables of staff accounts, roles and the audit log.
+
+Migrations create the tables; these definitions are what the code queries.
+"""
+
+from __future__ import annotations
+
+from app.store.schema import metadata  # noqa: F401
