@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
+from app.config_payment import PaymentTerminalKind as PaymentTerminalKind  # re-exported
+from app.config_payment import PaymentTerminalSettings as PaymentTerminalSettings
+from app.config_payment import check_terminal, refuse_inline_secrets
 from app.core.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -28,7 +31,7 @@ Mode = Literal["kiosk", "balie", "host", "display", "manage"]
 MODES: tuple[str, ...] = get_args(Mode)
 PrinterKind = Literal["fake", "network", "usb", "serial", "file", "win32raw"]
 CardReaderKind = Literal["fake", "pcsc"]
-PaymentTerminalKind = Literal["fake", "nexo", "opi"]
+_TERMINAL = ("devices", "payment_terminal")
 
 
 @dataclass(frozen=True)
@@ -59,17 +62,6 @@ class CardReaderSettings:
 
     kind: CardReaderKind
     reader: str = ""
-
-
-@dataclass(frozen=True)
-class PaymentTerminalSettings:
-    """PIN terminal: nexo (Adyen local Terminal API) or OPI (CCV)."""
-
-    kind: PaymentTerminalKind
-    host: str = ""
-    port: int = 0
-    poi_id: str = ""
-    timeout_seconds: int = 120
 
 
 @dataclass(frozen=True)
@@ -152,6 +144,7 @@ def parse_settings(text: str, *, path: Path | None = None, mode: str | None = No
         raw.setdefault("workstation", {})
         if isinstance(raw["workstation"], dict):
             raw["workstation"]["mode"] = mode
+    refuse_inline_secrets(raw, lambda message, name: _Context(where, lines).error(message, (*_TERMINAL, name)))
     layout = _build(_FileLayout, raw, (), _Context(where, lines))
     settings = WorkstationSettings(
         mode=layout.workstation.mode,
@@ -186,14 +179,8 @@ def _check(settings: WorkstationSettings, ctx: _Context) -> None:
         printer = getattr(devices, name)
         if printer is not None:
             _check_printer(printer, ("devices", name), ctx)
-    terminal = devices.payment_terminal
-    if terminal is not None and terminal.kind != "fake":
-        if not terminal.host:
-            raise ctx.error(
-                f"betaalterminal van soort '{terminal.kind}' heeft een host nodig",
-                ("devices", "payment_terminal", "host"),
-            )
-        _check_port(terminal.port, ("devices", "payment_terminal", "port"), ctx)
+    if devices.payment_terminal is not None:
+        check_terminal(devices.payment_terminal, lambda message, name: ctx.error(message, (*_TERMINAL, name)))
 
 
 def _check_printer(printer: PrinterSettings, key: tuple[str, ...], ctx: _Context) -> None:
