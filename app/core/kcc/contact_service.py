@@ -150,6 +150,8 @@ class ContactService:
         """Validate and store; an open end time becomes now. Returns the stored contact."""
         require(actor, Permission.CONTACT_REGISTER)
         self._check_may_change(actor, contact.id)
+        if contact.gestart_op.tzinfo is None or (contact.beeindigd_op and contact.beeindigd_op.tzinfo is None):
+            raise ContactInvalid("Tijden moeten een tijdzone hebben.", field="gestart_op")
         if contact.beeindigd_op is None:
             contact = replace(contact, beeindigd_op=max(self._clock.now(), contact.gestart_op))
         contact = self._validated(contact)
@@ -333,8 +335,6 @@ class ContactService:
         check_length(contact.afdeling, MAX_NAAM, field="afdeling", label="De afdeling")
         check_length(contact.kennisartikel_uri, MAX_URI, field="kennisartikel_uri", label="Het kennisartikel")
         check_taal(contact.taal)
-        if contact.gestart_op.tzinfo is None or (contact.beeindigd_op and contact.beeindigd_op.tzinfo is None):
-            raise ContactInvalid("Tijden moeten een tijdzone hebben.", field="gestart_op")
         if contact.beeindigd_op is not None and contact.beeindigd_op < contact.gestart_op:
             raise EndBeforeStart("Het einde van het contact ligt voor het begin.", field="beeindigd_op")
         if contact.bsn is not None:
