@@ -1,0 +1,112 @@
+"""Start-up recovery: every attempt the journal holds as open is asked about at the terminal and
+ends at its true outcome; what nobody can decide waits for a person."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from app.core.clock import FakeClock
+from app.core.payment.journal import MemoryPaymentJournal, OrderInfo
+from app.core.payment.order import PaymentOrder, apply, start_attempt
+from app.core.payment.ports import PaymentRequest
+from app.core.payment.service import PaymentService
+from app.core.payment.state import Journalled, PaymentState, ResponseMissing, StatusQuerySent
+from tests.unit.test_payment_service_support import POI_ID, ScriptedTerminal
+
+START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+INFO = OrderInfo("Rijbewijs", "balie 1", "jdevries")
+
+
+class Restart:
+    """A journal and terminal that outlive the program; a fresh service is the restarted program."""
+
+    def __init__(self) -> None:
+        self.clock = FakeClock(START)
+        self.journal = MemoryPaymentJournal(self.clock)
+        self.terminal = ScriptedTerminal(self.journal)
+
+    def journalled(self, order_id: str, service_id: str) -> PaymentOrder:
+        order = start_attempt(PaymentOrder(order_id, POI_ID, 3995), f"{order_id}-a")
+        order = apply(order, Journalled(service_id))
+        self.journal.create(order, INFO)
+        return order
+
+    def terminal_did(self, order: PaymentOrder, outcome: str) -> None:
+        """What the terminal did with the request before the program died."""
+        assert order.current is not None and order.current.service_id is not None
+        self.terminal.script.pay = outcome
+        request = PaymentRequest(order.current.service_id, order.current.attempt_id, order.amount_cents)
+        try:
+            self.terminal.pay(request, lambda _text: None)
+        except Exception:
+            pass
+
+    def restarted_service(self) -> PaymentService:
+        return PaymentService(self.terminal, self.journal, self.clock, status_retry_seconds=0)
+
+
+def states(orders: list[PaymentOrder]) -> dict[str, PaymentState]:
+    return {o.order_id: o.current.state for o in orders if o.current is not None}
+
+
+def test_each_open_attempt_ends_at_what_the_terminal_did() -> None:
+    world = Restart()
+    never_sent = world.journalled("never", "N1")
+    approved = world.journalled("paid", "P1")
+    world.terminal_did(approved, "drop_approved")
+    declined = world.journalled("refused", "R1")
+    world.terminal_did(declined, "decline")
+    # This one had its answer missing and a status query journalled when the program died.
+    asked = world.journalled("asked", "Q1")
+    world.terminal_did(asked, "approve")
+    world.journal.record(apply(apply(asked, ResponseMissing()), StatusQuerySent("Q2")))
+    world.terminal.seen_unjournalled.clear()
+
+    recovered = world.restarted_service().recover_open()
+
+    assert states(recovered) == {
+        "never": PaymentState.ABORTED,
+        "paid": PaymentState.APPROVED,
+        "refused": PaymentState.DECLINED,
+        "asked": PaymentState.APPROVED,
+    }
+    assert world.journal.open_orders() == []
+    assert world.terminal.seen_unjournalled == []
+    # Nothing was paid again: the terminal saw each payment request once, from before the crash.
+    assert len(world.terminal.requests) == 3
+    assert never_sent.order_id not in {r.transaction_reference for r in world.terminal.requests}
+
+
+def test_a_payment_still_running_after_the_restart_is_aborted_and_then_asked_again() -> None:
+    world = Restart()
+    order = world.journalled("hangs", "H1")
+    world.terminal.ledger.clear()
+    world.terminal.script.status = ["in_progress"]
+
+    (recovered,) = world.restarted_service().recover_open()
+
+    # Nobody waits at the terminal for it any more: stop it, and journal what the terminal says.
+    assert [payment for payment, _abort in world.terminal.aborts] == ["H1"]
+    assert recovered.current is not None and recovered.current.state is PaymentState.ABORTED
+    assert order.current is not None and order.current.service_id == "H1"
+
+
+def test_what_cannot_be_decided_waits_for_a_person_after_the_restart() -> None:
+    world = Restart()
+    world.journalled("mute", "M1")
+    world.terminal.script.status = ["unanswered"] * 3
+    (recovered,) = world.restarted_service().recover_open()
+    assert recovered.current is not None and recovered.current.state is PaymentState.NEEDS_OPERATOR
+    assert [o.order_id for o in world.journal.open_orders()] == ["mute"]
+    # A second start-up does not ask again about what only a person can decide.
+    world.restarted_service().recover_open()
+    assert len(world.terminal.status_queries) == 3
+
+
+def test_idle_orders_and_other_terminals_are_left_alone() -> None:
+    world = Restart()
+    world.journal.create(start_attempt(PaymentOrder("idle", POI_ID, 100), "idle-a"), INFO)
+    other = apply(start_attempt(PaymentOrder("other", "P400-OTHER", 100), "other-a"), Journalled("O1"))
+    world.journal.create(other, INFO)
+    assert world.restarted_service().recover_open() == []
+    assert world.terminal.status_queries == []
