@@ -240,7 +240,8 @@ def test_allocator_that_only_finds_taken_ids_stops_before_sending(desk: Desk) ->
     assert first.current is not None and first.current.service_id is not None
     taken = first.current.service_id
     # The allocator does not see the journal's ids (a second PC took it a moment ago).
-    service = PaymentService(desk.terminal, desk.journal, desk.clock, ServiceIdAllocator(desk.clock, token=lambda: taken))
+    allocator = ServiceIdAllocator(desk.clock, token=lambda: taken)
+    service = PaymentService(desk.terminal, desk.journal, desk.clock, allocator)
     with pytest.raises(ServiceIdInvalid):
         service.pay(desk.order().order_id, desk.updates.append)
     assert len(desk.terminal.requests) == 1

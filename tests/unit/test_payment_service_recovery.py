@@ -3,12 +3,13 @@ ends at its true outcome; what nobody can decide waits for a person."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime
 
 from app.core.clock import FakeClock
 from app.core.payment.journal import MemoryPaymentJournal, OrderInfo
 from app.core.payment.order import PaymentOrder, apply, start_attempt
-from app.core.payment.ports import PaymentRequest
+from app.core.payment.ports import OutcomeUnknown, PaymentRequest
 from app.core.payment.service import PaymentService
 from app.core.payment.state import Journalled, PaymentState, ResponseMissing, StatusQuerySent
 from tests.unit.test_payment_service_support import POI_ID, ScriptedTerminal
@@ -36,10 +37,8 @@ class Restart:
         assert order.current is not None and order.current.service_id is not None
         self.terminal.script.pay = outcome
         request = PaymentRequest(order.current.service_id, order.current.attempt_id, order.amount_cents)
-        try:
+        with contextlib.suppress(OutcomeUnknown):  # the dead program never saw the answer anyway
             self.terminal.pay(request, lambda _text: None)
-        except Exception:
-            pass
 
     def restarted_service(self) -> PaymentService:
         return PaymentService(self.terminal, self.journal, self.clock, status_retry_seconds=0)
