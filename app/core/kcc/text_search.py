@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_QUERY_CHARS = 200  # a search box, not a document: longer input is cut, not refused
 MAX_QUERY_WORDS = 8
@@ -63,6 +64,7 @@ def stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=16384)
 def trigrams(word: str) -> frozenset[str]:
     """Trigrams with two spaces before and one after, as PostgreSQL's pg_trgm counts them."""
     padded = f"  {word} "
@@ -81,28 +83,38 @@ def similarity(a: str, b: str) -> float:
 
 @dataclass(frozen=True)
 class SearchDocument:
-    """What the ranking looks at: the product name, curated keywords and body text, normalised."""
+    """What the ranking looks at: the product name, curated keywords and body text, normalised.
+
+    `phrases` are the keywords whole ("id kaart", "rijbewijs verlengen"): a query that is one of
+    them is what a redacteur meant this article for.
+    """
 
     name: tuple[str, ...]
     keywords: tuple[str, ...]
     body: tuple[str, ...]
     is_curated: bool
+    phrases: tuple[str, ...] = ()
 
     @classmethod
     def build(cls, name: str, keywords: Iterable[str], body: str, *, is_curated: bool) -> SearchDocument:
+        phrases = tuple(p for p in (normalize(k) for k in keywords) if p)
         return cls(
             tuple(words(name)),
-            tuple(w for k in keywords for w in words(k)),
+            tuple(w for p in phrases for w in p.split()),
             tuple(dict.fromkeys(words(body))),
             is_curated,
+            phrases,
         )
 
 
 _FIELD_WEIGHT = (1.0, 0.9, 0.45)  # name, keywords, body
 _CURATED_BONUS = 0.15  # the front-office products are what a desk asks for most
 _FIRST_WORD_BONUS = 0.05
+_COVERAGE_BONUS = 0.1
+_PHRASE_BONUS = 0.2
 
 
+@lru_cache(maxsize=65536)
 def word_match(query_word: str, doc_word: str) -> float:
     """How well one typed word matches one document word, 0..1."""
     if query_word == doc_word:
@@ -125,16 +137,19 @@ def word_match(query_word: str, doc_word: str) -> float:
     return best * 0.8 if best >= 0.4 else 0.0
 
 
-def _best(query_word: str, fields: Sequence[tuple[str, ...]]) -> tuple[float, bool]:
+def _best(query_word: str, fields: Sequence[tuple[str, ...]]) -> tuple[float, bool, bool]:
+    """Best weighted match of one query word: (value, in the first name word, in the name)."""
     best = 0.0
     first = False
-    for weight, field in zip(_FIELD_WEIGHT, fields, strict=True):
+    named = False
+    for index, (weight, field) in enumerate(zip(_FIELD_WEIGHT, fields, strict=True)):
         for position, doc_word in enumerate(field):
             value = weight * word_match(query_word, doc_word)
             if value > best:
                 best = value
-                first = weight == 1.0 and position == 0
-    return best, first
+                named = index == 0
+                first = named and position == 0
+    return best, first, named
 
 
 def score(query: Sequence[str], doc: SearchDocument) -> float:
@@ -144,14 +159,24 @@ def score(query: Sequence[str], doc: SearchDocument) -> float:
     fields = (doc.name, doc.keywords, doc.body)
     total = 0.0
     bonus = 0.0
+    in_name = 0
     for word in query:
-        value, first = _best(word, fields)
+        value, first, named = _best(word, fields)
         total += value
+        in_name += named
         if first:
             bonus = _FIRST_WORD_BONUS
     if total == 0.0:
         return 0.0
-    result = total / len(query) + bonus
+    # Of two names that both match, the one the query covers more is the more specific one:
+    # "paspoort" → "Paspoort aanvragen" before "Paspoort/ID-kaart ophalen".
+    coverage = min(in_name, len(doc.name)) / len(doc.name) if doc.name else 0.0
+    result = total / len(query) + bonus + _COVERAGE_BONUS * coverage
+    typed = " ".join(query)
+    if typed in doc.phrases:
+        result += _PHRASE_BONUS
+    elif len(typed) >= 4 and any(p.startswith(typed) for p in doc.phrases):
+        result += _PHRASE_BONUS / 2  # still typing it
     if doc.is_curated:
         result += _CURATED_BONUS
     return result
