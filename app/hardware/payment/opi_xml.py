@@ -15,7 +15,8 @@ from app.core.payment.errors import PaymentError
 
 NAMESPACE = "http://www.nrf-arts.org/IXRetail/namespace"
 _FORBIDDEN = re.compile(rb"<!\s*(DOCTYPE|ENTITY|ELEMENT|ATTLIST|NOTATION)", re.IGNORECASE)
-_AMOUNT = re.compile(r"\d{1,9}(\.\d{1,2})?")
+_AMOUNT = re.compile(r"[0-9]{1,9}(\.[0-9]{1,2})?")  # ASCII digits only, as OPI writes them
+_COUNT = re.compile(r"[0-9]{1,9}")
 MAX_DEPTH = 16
 
 
@@ -100,7 +101,7 @@ def text_from_cents(cents: int) -> str:
 
 def int_attr(element: ET.Element, name: str) -> int:
     value = required_attr(element, name)
-    if not value.isdigit() or len(value) > 9:
+    if not _COUNT.fullmatch(value):
         raise OpiMessageInvalid(f"Attribuut {name} is geen geldig aantal.")
     return int(value)
 
