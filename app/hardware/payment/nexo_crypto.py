@@ -31,6 +31,8 @@ ITERATIONS = 4000
 CRYPTO_VERSION = 1
 MESSAGE_KINDS = ("SaleToPOIRequest", "SaleToPOIResponse")
 _NONCE_LENGTH = 16
+# A real answer (with two receipts) is a few kilobytes; anything far larger is refused unread.
+MAX_MESSAGE_BYTES = 512 * 1024
 
 
 @dataclass(frozen=True, repr=False)
@@ -106,10 +108,9 @@ def encrypt_message(
 def decrypt_message(envelope: object, credentials: NexoCredentials) -> dict[str, Any]:
     """Open a protected message (parsed JSON, str or bytes). Only typed PaymentErrors come out."""
     if isinstance(envelope, bytes | str):
-        try:
-            envelope = json.loads(envelope)
-        except (ValueError, UnicodeDecodeError) as error:
-            raise MessageInvalid("Het bericht van de betaalautomaat is geen JSON.") from error
+        if len(envelope) > MAX_MESSAGE_BYTES:
+            raise MessageInvalid("Het bericht van de betaalautomaat is te groot.")
+        envelope = load_json(envelope)
     if not isinstance(envelope, dict):
         raise MessageInvalid("Het bericht van de betaalautomaat is geen JSON-object.")
     kind = _message_kind(envelope)
@@ -138,16 +139,21 @@ def decrypt_message(envelope: object, credentials: NexoCredentials) -> dict[str,
     if not hmac.compare_digest(expected, mac):
         log.warning("nexo message from terminal did not verify (key %s)", credentials.key_identifier)
         raise HmacMismatch("Het bericht van de betaalautomaat is niet te vertrouwen.")
-    try:
-        inner = json.loads(plaintext.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
-        raise MessageInvalid("De inhoud van het bericht is geen JSON.") from error
+    inner = load_json(plaintext)
     if not isinstance(inner, dict) or set(inner) != {kind} or not isinstance(inner[kind], dict):
         raise MessageInvalid("De inhoud van het bericht past niet bij de envelop.")
     # The clear header is what routing used; it must be the header that the HMAC covers.
     if "MessageHeader" in body and body["MessageHeader"] != inner[kind].get("MessageHeader"):
         raise HmacMismatch("De MessageHeader van het bericht is veranderd.")
     return inner
+
+
+def load_json(data: bytes | str) -> object:
+    """json.loads that turns every kind of bad input (also hostile nesting) into MessageInvalid."""
+    try:
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
+        raise MessageInvalid("Het bericht van de betaalautomaat is geen geldige JSON.") from error
 
 
 def _message_kind(message: object) -> str:
