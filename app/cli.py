@@ -20,6 +20,7 @@ from pathlib import Path
 from types import ModuleType
 
 from app import __version__
+from app.cli_tools import add_tool_parsers
 from app.config import MODES, WorkstationSettings, default_config_path, load_settings
 from app.core.errors import ConfigError, LoketError
 from app.core.logging_filter import RedactBsnFilter
@@ -339,6 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
     idcard.add_argument("--reader", metavar="NAAM", help="deel van de naam van de lezer (anders uit de instellingen)")
     idcard.add_argument("--wait", type=float, default=10.0, metavar="SECONDEN", help="wachttijd voor een kaart")
     idcard.set_defaults(handler=cmd_devices_idcard)
+
+    add_tool_parsers(sub, devices_sub, common, config_help, _config_path)
 
     sub.add_parser("simulate", help="simuleer een dag in de hal (opties: loket simulate --help)")
 
