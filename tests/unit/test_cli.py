@@ -152,3 +152,38 @@ def test_check_expands_wildcards_itself(tmp_path: Path, capsys: pytest.CaptureFi
         (tmp_path / name).write_text(BAD_MODE.replace("baile", "kiosk"), encoding="utf-8")
     assert cli.main(["check", str(tmp_path / "kiosk-*.toml")]) == 0
     assert "2 van 2 bestanden in orde" in capsys.readouterr().out
+
+
+def _db_config(tmp_path: Path) -> Path:
+    path = tmp_path / "loket.toml"
+    url = f"sqlite:///{tmp_path / 'loket.db'}"
+    path.write_text(f'[workstation]\nmode = "balie"\nlocation = "Stadhuis"\n\n[database]\nurl = "{url}"\n')
+    assert cli.main(["db", "upgrade", "--url", url]) == cli.EXIT_OK
+    return path
+
+
+def test_export_klantcontacten_writes_the_period_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    config = _db_config(tmp_path)
+    out = tmp_path / "export.json"
+    args = ["export", "klantcontacten", "--from", "2026-11-02", "--to", "2026-11-06", "--out", str(out)]
+    code = cli.main([*args, "--config", str(config)])
+    assert code == cli.EXIT_OK
+    assert "02-11-2026 tot en met 06-11-2026" in capsys.readouterr().out
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    assert exported["loket"]["periode"] == {"van": "2026-11-02", "tot_en_met": "2026-11-06"}
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [("2026-11-31", "2026-12-01", "--from moet een datum zijn"), ("2026-11-06", "2026-11-02", "--to ligt voor --from")],
+)
+def test_export_with_a_bad_period_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], start: str, end: str, message: str
+) -> None:
+    code = cli.main(["export", "klantcontacten", "--from", start, "--to", end, "--config", str(tmp_path / "x.toml")])
+    captured = capsys.readouterr()
+    assert code == cli.EXIT_USER_ERROR
+    assert message in captured.err
+    assert "Traceback" not in captured.err
