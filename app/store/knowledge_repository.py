@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
+from app.core.errors import DatabaseUnavailable
 from app.core.kcc import text_search
 from app.core.kcc.knowledge import Fee, Product, SearchHit
 from app.store.knowledge_tables import knowledge_fees, knowledge_products
@@ -144,11 +145,11 @@ class SqlKnowledgeStore:
                 if not uris:
                     return []
                 rows = conn.execute(select(*_SEARCH_COLUMNS).where(knowledge_products.c.uri.in_(uris))).all()
-        except DBAPIError:
-            # The words are plain a-z0-9 by now, so this is the database itself failing:
-            # log without the query (it may hold a name) and let the caller show "niet bereikbaar".
-            log.exception("knowledge search failed")
-            raise
+        except DBAPIError as error:
+            # The words are plain a-z0-9 by now, so this is the database itself failing.
+            # Logged without the query: a clerk may have typed a citizen's name.
+            log.warning("knowledge search failed: %s", type(error.orig).__name__)
+            raise DatabaseUnavailable("De kennisbank is nu niet bereikbaar. Probeer het zo nog eens.") from error
         return _rank(words, rows, limit)
 
     def _candidates(self, conn: Connection, words: Sequence[str]) -> list[str]:

@@ -128,6 +128,10 @@ HOSTILE = [
     "\x1b[2J\x07",
     "pas:* & !rij | (x",
     "😀 paspoort",
+    "de",
+    "of het",
+    "123",
+    "a",
     "a" * 10_000,
     "paspoort " * 2_000,
 ]
