@@ -231,23 +231,3 @@ def check_taal(taal: str) -> str:
 def check_length(value: str | None, limit: int, *, field: str, label: str) -> None:
     if value is not None and len(value) > limit:
         raise TextTooLong(f"{label} is te lang: maximaal {limit} tekens.", field=field)
-
-
-_NORM = re.compile(r"^\s*(?:na\s+|binnen\s+|max\.?\s+)?(\d{1,3})\s*werkdag(?:en)?\b", re.IGNORECASE)
-
-
-def parse_norm_days(levertijd: str | None) -> int | None:
-    """Working days from a catalogue's delivery-norm text: "5 werkdagen; spoed ..." -> 5.
-
-    "direct"/"dezelfde dag" -> 0. Anything else (weeks, "beslissing IND") -> None, so the caller
-    falls back to its default norm instead of guessing.
-    """
-    if not levertijd:
-        return None
-    match = _NORM.match(levertijd)
-    if match:
-        return int(match.group(1))
-    text = levertijd.strip().lower()
-    if text.startswith("direct") or "dezelfde dag" in text:
-        return 0
-    return None

@@ -94,7 +94,7 @@ class ContactService:
         store: ContactStore,
         calendar: WorkingCalendar,
         clock: Clock,
-        service_norm_days: Callable[[str | None], int | None],
+        service_norm_days: Callable[[str], int | None],
         default_norm_days: int = 10,
         channels: ChannelList | None = None,
     ) -> None:
@@ -175,7 +175,7 @@ class ContactService:
 
     def deadline_for(self, contact: Klantcontact, norm_days: int | None = None) -> date:
         """Working days after the citizen asked: the given norm, else the product's, else default."""
-        if norm_days is None:
+        if norm_days is None and contact.onderwerp.product_uri:
             norm_days = self._norm_days(contact.onderwerp.product_uri)
         if norm_days is None:
             norm_days = self._default_norm_days
