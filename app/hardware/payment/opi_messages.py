@@ -41,7 +41,6 @@ OUTPUT = "Output"
 CARD_REQUEST_TYPES = frozenset({CARD_PAYMENT, ABORT_REQUEST, REPEAT_LAST_MESSAGE})
 SERVICE_REQUEST_TYPES = frozenset({RECONCILIATION, RECONCILIATION_WITH_CLOSURE})
 DISPLAYS = frozenset({"CashierDisplay", "CustomerDisplay"})
-PRINTERS = frozenset({"Printer", "PrinterReceipt"})
 MAX_TEXT_LINES = 200
 
 
@@ -148,15 +147,10 @@ def _posdata(root: ET.Element, timestamp: str | None) -> None:
 
 
 def encode(message: OpiMessage) -> bytes:
-    if isinstance(message, CardServiceRequest):
-        return _encode_card_request(message)
+    if isinstance(message, CardServiceRequest | ServiceRequest):
+        return _encode_request(message)
     if isinstance(message, CardServiceResponse):
         return _encode_card_response(message)
-    if isinstance(message, ServiceRequest):
-        root = _root("ServiceRequest", _ids(message) | {"POPID": message.pop_id})
-        root.set("ApplicationSender", message.application_sender)
-        _posdata(root, message.timestamp)
-        return serialize(root)
     if isinstance(message, ServiceResponse):
         return _encode_service_response(message)
     if isinstance(message, DeviceRequest):
@@ -172,11 +166,11 @@ def _ids(message: OpiMessage) -> dict[str, str | None]:
     }
 
 
-def _encode_card_request(message: CardServiceRequest) -> bytes:
-    root = _root("CardServiceRequest", _ids(message) | {"POPID": message.pop_id})
+def _encode_request(message: CardServiceRequest | ServiceRequest) -> bytes:
+    root = _root(type(message).__name__, _ids(message) | {"POPID": message.pop_id})
     root.set("ApplicationSender", message.application_sender)
     _posdata(root, message.timestamp)
-    if message.amount_cents is not None:
+    if isinstance(message, CardServiceRequest) and message.amount_cents is not None:
         amount = text_from_cents(message.amount_cents)
         root.append(element("TotalAmount", {"Currency": message.currency}, amount))
     return serialize(root)
