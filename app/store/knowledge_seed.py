@@ -112,7 +112,6 @@ def upl_products(path: Path) -> dict[str, Product]:
             naam=products[uri].naam,
             samenvatting=products[uri].samenvatting,
             voorwaarden=f"Wettelijke basis: {basis}." if basis else "",
-            trefwoorden=(products[uri].naam.lower(),),
             bron="Uniforme Productnamenlijst (UPL), standaarden.overheid.nl",
         )
     return products

@@ -57,6 +57,8 @@ def test_seed_loads_every_municipal_upl_product_once_with_the_curated_ones_merge
     # On 2024-06-01: RvIG maxima 2024 for 18+ and <18 and the spoed surcharge (leges-voorbeelden.csv).
     assert sorted(f.amount_cents for f in fee_on(passport, date(2024, 6, 1))) == [5709, 6342, 8387]
     assert sorted(f.amount_cents for f in fee_on(passport, date(2023, 3, 1))) == [5301, 5889, 7787]
+    on_birthday = _service(database).fees_on(CLERK, TERMS + "geboorteaangifte", date(2026, 11, 23))
+    assert [(f.amount_cents, f.soort) for f in on_birthday] == [(0, "wettelijk")]  # free by law
     plain = store.get(TERMS + "hondenbelasting")
     assert plain is not None and plain.naam == "Hondenbelasting" and not plain.is_curated and plain.fees == ()
 
@@ -87,6 +89,12 @@ TOP_HITS = {
     "trouwen": HUWELIJK,
     "id kaart": ID_KAART,
     "identiteitskaart": ID_KAART,
+    # A curated front-office product above the generic UPL rows "Rijbewijs" and "Geboorteakte".
+    "rijbewijs": RIJBEWIJS,
+    "geboorte": TERMS + "geboorteaangifte",
+    # Plain UPL products are found too.
+    "hondenbelasting": TERMS + "hondenbelasting",
+    "hondenbelastnig": TERMS + "hondenbelasting",
 }
 
 

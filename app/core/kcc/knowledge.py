@@ -165,6 +165,11 @@ class KnowledgeService:
         require(actor, Permission.KNOWLEDGE_READ)
         return self._get(uri)
 
+    def fees_on(self, actor: Actor | None, uri: str, day: date) -> tuple[Fee, ...]:
+        """The product's fees that apply on `day` (for the desk and the receipt)."""
+        require(actor, Permission.KNOWLEDGE_READ)
+        return fee_on(self._get(uri), day)
+
     def update(self, actor: Actor | None, product: Product) -> Product:
         """Save a redacteur's edit of an existing article; returns it as stored."""
         editor = require(actor, Permission.KNOWLEDGE_EDIT)
