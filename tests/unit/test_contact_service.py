@@ -116,6 +116,7 @@ def test_save_fills_end_and_number() -> None:
         ({"taal": "nl"}, ContactInvalid, "taal"),
         ({"vraag": "x" * 1001}, TextTooLong, "vraag"),
         ({"onderwerp": Onderwerp(vrije_tekst="y" * 201)}, TextTooLong, "onderwerp"),
+        ({"antwoord": "geplakt\x00stuk"}, ContactInvalid, "antwoord"),
     ],
 )
 def test_invalid_contact_gives_typed_dutch_error(changes: dict[str, object], error: type, field: str) -> None:

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openapi_schema_validator import OAS30ReadValidator, OAS30Validator
 
 from app.core.clock import FakeClock
@@ -202,3 +204,77 @@ def test_validation_catches_a_wrong_value(collection: str, change: Any, expected
     problems = schema_errors(export)
     assert problems, "the schema check must notice the change"
     assert any(expected in p for p in problems), problems
+
+
+# Any text a keyboard or a paste can give, except NUL (the core refuses it; see test_contact_service).
+_CHARS = st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\x00")
+_TEXT = st.text(_CHARS, max_size=40)
+_BSNS = ["999993653", "999990019", None]  # RvIG test BSNs (pass the 11-proef) or no citizen
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    kanaal=st.sampled_from(["balie", "digitale balie", "telefoon", "e-mail", "post", "website"]),
+    resultaat=st.sampled_from(list(ContactResultaat)),
+    product=st.booleans(),
+    vrije_tekst=st.text(_CHARS, min_size=1, max_size=200).filter(str.strip),
+    vraag=st.text(_CHARS, max_size=1000),
+    antwoord=_TEXT,
+    taal=st.sampled_from(["nld", "eng", "tur", "ara"]),
+    vertrouwelijk=st.booleans(),
+    bsn=st.sampled_from(_BSNS),
+    minutes=st.integers(min_value=0, max_value=60 * 24 * 365 * 4),
+    forward=st.booleans(),
+    handeling=st.text(_CHARS, min_size=1, max_size=200).filter(str.strip),
+    toelichting=st.text(_CHARS, max_size=700),
+)
+def test_any_valid_contact_exports_valid(
+    kanaal: str,
+    resultaat: ContactResultaat,
+    product: bool,
+    vrije_tekst: str,
+    vraag: str,
+    antwoord: str,
+    taal: str,
+    vertrouwelijk: bool,
+    bsn: str | None,
+    minutes: int,
+    forward: bool,
+    handeling: str,
+    toelichting: str,
+) -> None:
+    clock = FakeClock(datetime(2025, 1, 2, 8, tzinfo=AMS) + timedelta(minutes=minutes))
+    service = ContactService(InMemoryContactStore(), CALENDAR, clock, {PASPOORT: 5}.get)
+    onderwerp = Onderwerp(PASPOORT, "Paspoort aanvragen") if product else Onderwerp(vrije_tekst=vrije_tekst)
+    contact = service.save(
+        ANNA,
+        replace(
+            service.new_contact(ANNA, kanaal),
+            onderwerp=onderwerp,
+            vraag=vraag,
+            antwoord=antwoord,
+            resultaat=resultaat,
+            taal=taal,
+            vertrouwelijk=vertrouwelijk,
+            bsn=bsn,
+        ),
+    )
+    tasks = []
+    if forward:
+        toewijzing = Toewijzing(ToewijzingSoort.GROEP, "Team Zorg")
+        tasks.append(service.forward(ANNA, contact.id, toewijzing, handeling, toelichting, "0612345678" * 20))
+        contact = service.get(ANNA, contact.id)
+    export = json.loads(json.dumps(to_klantinteracties([contact], tasks, BASE)))
+    assert schema_errors(export) == []
+
+
+def test_repr_hides_bsn_and_free_text() -> None:
+    clock = FakeClock(datetime(2026, 4, 24, 10, tzinfo=AMS))
+    service = ContactService(InMemoryContactStore(), CALENDAR, clock, {PASPOORT: 5}.get)
+    contact = replace(service.new_contact(ANNA), vraag="Jan Jansen vraagt", bsn=BSN, onderwerp=Onderwerp(PASPOORT))
+    contact = service.save(ANNA, replace(contact, resultaat=ContactResultaat.DOORGEZET))
+    task = service.forward(
+        ANNA, contact.id, Toewijzing(ToewijzingSoort.AFDELING, "Burgerzaken"), "Bellen", "Jan Jansen", "06-1"
+    )
+    assert "Jansen" not in repr(contact) and BSN not in repr(contact)
+    assert "Jansen" not in repr(task) and "06-1" not in repr(task)

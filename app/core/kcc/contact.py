@@ -169,8 +169,8 @@ class Klantcontact:
     gesprek_id: str  # shared by all questions of one conversation
     kanaal: str
     onderwerp: Onderwerp
-    vraag: str  # inhoud
-    antwoord: str  # reactie
+    vraag: str = field(repr=False)  # inhoud; free text may name people, so not in a repr
+    antwoord: str = field(repr=False)  # reactie
     resultaat: ContactResultaat | None  # None only in a draft
     gestart_op: datetime
     medewerker: Medewerker
@@ -181,7 +181,8 @@ class Klantcontact:
     bsn: str | None = field(default=None, repr=False)  # betrokkene partij; never in a repr or log
     ticket_id: int | None = None
     kennisartikel_uri: str | None = None
-    terugkoppeling: str | None = None  # the back office's answer, recorded back (KCC stays owner)
+    # the back office's answer, recorded back (the KCC stays owner)
+    terugkoppeling: str | None = field(default=None, repr=False)
     terugkoppeling_op: datetime | None = None
     nummer: int | None = None  # assigned by the store on first save
 
@@ -198,14 +199,14 @@ class InterneTaak:
     klantcontact_id: str
     toegewezen_aan: Toewijzing
     gevraagde_handeling: str
-    toelichting: str  # internal note for the back office
+    toelichting: str = field(repr=False)  # internal note for the back office
     bereikbaarheid: str = field(repr=False)  # how to reach the citizen (phone, e-mail)
     deadline: date
     doorgezet_door: Medewerker  # the KCC owner who watches the deadline
     toegewezen_op: datetime
     status: TaakStatus = TaakStatus.TE_VERWERKEN
     afgehandeld_op: datetime | None = None
-    antwoord: str | None = None
+    antwoord: str | None = field(default=None, repr=False)
     afgehandeld_door: Medewerker | None = None
     nummer: int | None = None  # assigned by the store on first save
 
@@ -229,5 +230,9 @@ def check_taal(taal: str) -> str:
 
 
 def check_length(value: str | None, limit: int, *, field: str, label: str) -> None:
-    if value is not None and len(value) > limit:
+    if value is None:
+        return
+    if len(value) > limit:
         raise TextTooLong(f"{label} is te lang: maximaal {limit} tekens.", field=field)
+    if "\x00" in value:  # PostgreSQL refuses it; a pasted binary fragment, never meant text
+        raise ContactInvalid(f"{label} bevat een ongeldig teken.", field=field)

@@ -21,6 +21,7 @@ from app.core.kcc.contact import (
     MAX_ANTWOORD,
     MAX_BEREIKBAARHEID,
     MAX_GEVRAAGDE_HANDELING,
+    MAX_KANAAL,
     MAX_NAAM,
     MAX_ONDERWERP,
     MAX_TOELICHTING,
@@ -334,6 +335,7 @@ class ContactService:
         check_length(contact.antwoord, MAX_ANTWOORD, field="antwoord", label="Het antwoord")
         check_length(contact.afdeling, MAX_NAAM, field="afdeling", label="De afdeling")
         check_length(contact.kennisartikel_uri, MAX_URI, field="kennisartikel_uri", label="Het kennisartikel")
+        check_length(contact.kanaal, MAX_KANAAL, field="kanaal", label="Het kanaal")
         check_taal(contact.taal)
         if contact.beeindigd_op is not None and contact.beeindigd_op < contact.gestart_op:
             raise EndBeforeStart("Het einde van het contact ligt voor het begin.", field="beeindigd_op")
