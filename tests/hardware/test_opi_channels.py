@@ -23,7 +23,7 @@ from app.core.payment.ports import OutcomeUnknown, PaymentRequest, TerminalBusy
 from app.core.payment.state import Outcome, StatusResult
 from app.hardware.payment import opi_messages as m
 from app.hardware.payment.opi_channel import FrameReader, send_frame
-from app.hardware.payment.opi_device import OpiDevicePortUnavailable
+from app.hardware.payment.opi_device import MAX_CONNECTIONS, OpiDevicePortUnavailable
 from app.hardware.payment.opi_framing import encode_frame
 from app.hardware.payment.opi_simulator import OpiSimulator
 from app.hardware.payment.opi_terminal import OpiLoggedOut, OpiSettings, OpiTerminal
@@ -183,6 +183,22 @@ def test_garbage_on_channel_1_does_not_stop_the_next_payment(sim_and_terminal: S
     shown: list[str] = []
     assert term.pay(PaymentRequest("PAYX", "a", 4200), shown.append).outcome is Outcome.APPROVED
     assert shown[-1] == "Betaling akkoord"
+
+
+def test_channel_1_takes_a_few_connections_not_a_flood(sim_and_terminal: SimAndTerminal) -> None:
+    _, term = sim_and_terminal
+    address = ("127.0.0.1", term.device_port)
+    held = [socket.create_connection(address, timeout=WAIT) for _ in range(MAX_CONNECTIONS)]
+    try:
+        with socket.create_connection(address, timeout=WAIT) as extra:
+            assert extra.recv(100) == b""  # closed at once
+        output = m.DeviceRequest("Output", "X1", "1", "1", (m.DeviceOutput("Printer", ("regel",)),))
+        send_frame(held[0], m.encode(output))
+        answer = m.decode(FrameReader(held[0]).read(WAIT))
+        assert isinstance(answer, m.DeviceResponse) and answer.overall_result == "Success"
+    finally:
+        for sock in held:
+            sock.close()
 
 
 def test_garbage_on_channel_0_does_not_stop_the_simulator(sim_and_terminal: tuple[OpiSimulator, OpiTerminal]) -> None:

@@ -21,6 +21,8 @@ from app.hardware.payment import opi_messages as m
 from app.hardware.payment.opi_channel import ChannelClosed, FrameReader, send_frame
 
 log = logging.getLogger(__name__)
+# A terminal needs one connection at a time; more are someone else on the network.
+MAX_CONNECTIONS = 4
 
 
 class OpiDevicePortUnavailable(PaymentError):
@@ -108,6 +110,10 @@ class DeviceChannel:
                 return  # stopped
             thread = threading.Thread(target=self._serve, args=(sock,), name="opi-device", daemon=True)
             with self._lock:
+                if len(self._connections) >= MAX_CONNECTIONS:
+                    log.warning("te veel verbindingen op het apparaatkanaal; deze wordt gesloten")
+                    sock.close()
+                    continue
                 self._connections.add(sock)
                 self._threads = [t for t in self._threads if t.is_alive()] + [thread]
             thread.start()
