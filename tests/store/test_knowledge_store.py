@@ -182,12 +182,14 @@ def test_an_edited_article_survives_reseeding_and_is_found_by_its_new_keyword(da
         EDITOR,
         dataclasses.replace(
             article,
+            code="ANDERS",  # not editable: stays PASPOORT
             samenvatting="Een paspoort vraagt u aan op afspraak.",
             trefwoorden=(*article.trefwoorden, "spoedpaspoort"),
             fees=(*article.fees, new_fee),
         ),
     )
     assert (edited.updated_by, edited.updated_at) == ("redactie", NOW)
+    assert (edited.code, edited.is_curated) == ("PASPOORT", True)
     report = seed_knowledge(database)
     assert report.kept_edited == 1
     assert report.products == 510
@@ -206,6 +208,8 @@ def test_invalid_edits_get_a_dutch_message_that_names_the_field(database: Databa
     cases = {
         "naam": dataclasses.replace(article, naam="  "),
         "norm_werkdagen": dataclasses.replace(article, norm_werkdagen=-1),
+        "naam_en": dataclasses.replace(article, naam_en="x" * 201),
+        "trefwoorden": dataclasses.replace(article, trefwoorden=("kaart",) * 51),
         "fees": dataclasses.replace(article, fees=(Fee("Kaart", 1000, date(2026, 2, 1), date(2026, 1, 1)),)),
     }
     for field, product in cases.items():

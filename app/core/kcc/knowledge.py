@@ -124,6 +124,8 @@ class KnowledgeStore(Protocol):
 MAX_NAME = 200
 MAX_TEXT = 4000
 MAX_NORM_DAYS = 365
+MAX_KEYWORDS = 50
+MAX_KEYWORD = 100
 
 
 def validate(product: Product) -> None:
@@ -132,6 +134,13 @@ def validate(product: Product) -> None:
         raise ProductInvalid("Vul de naam van het product in.", field="naam")
     if len(product.naam) > MAX_NAME:
         raise ProductInvalid(f"De naam is te lang (meer dan {MAX_NAME} tekens).", field="naam")
+    if len(product.naam_en) > MAX_NAME:
+        raise ProductInvalid(f"De Engelse naam is te lang (meer dan {MAX_NAME} tekens).", field="naam_en")
+    if len(product.trefwoorden) > MAX_KEYWORDS or any(len(k) > MAX_KEYWORD for k in product.trefwoorden):
+        raise ProductInvalid(
+            f"Gebruik hoogstens {MAX_KEYWORDS} trefwoorden van elk hoogstens {MAX_KEYWORD} tekens.",
+            field="trefwoorden",
+        )
     for field in ("samenvatting", "voorwaarden", "meenemen", "levertijd", "kanalen"):
         if len(getattr(product, field)) > MAX_TEXT:
             raise ProductInvalid(f"De tekst bij '{field}' is te lang (meer dan {MAX_TEXT} tekens).", field=field)
@@ -173,11 +182,15 @@ class KnowledgeService:
     def update(self, actor: Actor | None, product: Product) -> Product:
         """Save a redacteur's edit of an existing article; returns it as stored."""
         editor = require(actor, Permission.KNOWLEDGE_EDIT)
-        self._get(product.uri)
+        stored = self._get(product.uri)
         validate(product)
         edited = replace(
             product,
             naam=product.naam.strip(),
+            # Which seed row it came from is not the redacteur's to change.
+            code=stored.code,
+            is_curated=stored.is_curated,
+            trefwoorden=tuple(k.strip() for k in product.trefwoorden if k.strip()),
             updated_by=editor.username,
             updated_at=self._clock.now(),
         )
