@@ -108,6 +108,10 @@ class LocalPersonRegistry:
             raise PersonAmbiguous("Bij dit BSN horen meer persoonslijsten. Geef dit door aan de afdeling Burgerzaken.")
         return found[0] if found else None
 
+    def all_by_bsn(self, bsn: str) -> list[Person]:
+        """Every person list with this BSN (the BRP stand-in answers with all of them)."""
+        return list(self._by_bsn.get(bsn, ()))
+
     def search(self, geslachtsnaam: str, geboortedatum: date, *, include_deceased: bool = False) -> list[Person]:
         pattern = check_surname_pattern(geslachtsnaam)
         return [
