@@ -40,7 +40,7 @@ _CHUNK = 500
 
 
 class ContactConflict(ContactError):
-    """Two workstations saved the same new contact at once; saving again is safe."""
+    """The database refused the row (e.g. two workstations saved the same new contact at once)."""
 
     code = "kcc.contact.conflict"
 
@@ -173,8 +173,11 @@ def _translate_errors() -> Iterator[None]:
     except OperationalError:
         raise DatabaseUnavailable("De database is niet bereikbaar") from None
     except IntegrityError:
-        log.warning("contact save conflicted with a concurrent save")
-        raise ContactConflict("Dit contact is tegelijk op een andere plek opgeslagen; probeer het opnieuw.") from None
+        log.warning("the database refused a contact row (constraint)")
+        raise ContactConflict(
+            "Het contact botst met wat er al is opgeslagen (misschien tegelijk op een andere plek). "
+            "Probeer het opnieuw."
+        ) from None
     except DBAPIError as error:
         if error.connection_invalidated:
             raise DatabaseUnavailable("De verbinding met de database is verbroken") from None

@@ -16,6 +16,7 @@ from app.core.kcc.contact import (
     ContactNotFound,
     ContactResultaat,
     Klantcontact,
+    Medewerker,
     Onderwerp,
     TaakStatus,
     TaskNotFound,
@@ -25,7 +26,7 @@ from app.core.kcc.contact import (
 from app.core.kcc.contact_service import ContactService
 from app.core.kcc.working_days import WorkingCalendar, parse_holidays
 from app.core.staff import Actor, Role
-from app.store.contact_repository import SqlContactStore
+from app.store.contact_repository import ContactConflict, SqlContactStore
 from app.store.contact_tables import klantcontacten
 from app.store.database import Database
 
@@ -135,3 +136,19 @@ def test_bsn_not_logged_while_saving(database: Database, caplog: pytest.LogCaptu
     service.forward(ANNA, saved.id, Toewijzing(ToewijzingSoort.GROEP, "Team WMO"), "Bellen", "", "06-12345678")
     assert BSN not in caplog.text
     assert "06-12345678" not in caplog.text
+
+
+def test_database_refusal_is_typed_and_carries_no_bsn(database: Database) -> None:
+    # A row the database refuses (NOT NULL), saved past the service's validation: the error must
+    # not carry SQLAlchemy's parameter list, which holds the BSN.
+    clock = FakeClock(datetime(2026, 4, 24, 10, tzinfo=AMS))
+    service = service_on(database, clock)
+    contact = replace(full_contact(service), medewerker=Medewerker(1, "anna", None))  # type: ignore[arg-type]
+    store = SqlContactStore(database.writer, database.reader)
+    with pytest.raises(ContactConflict) as caught:
+        store.save_contact(contact)
+    error = caught.value
+    assert BSN not in str(error) and BSN not in repr(error) and BSN not in repr(error.details)
+    assert error.__cause__ is None and error.__suppress_context__
+    with pytest.raises(ContactNotFound):
+        store.get_contact(contact.id)
