@@ -117,6 +117,25 @@ _ENTRY_COLUMNS = [
 ]
 
 
+@contextmanager
+def _durable(conn: Connection) -> Iterator[None]:
+    """On SQLite, sync the journal's commits to disk (synchronous=FULL) for the length of one write.
+
+    The database runs WAL with synchronous=NORMAL, which survives a crashed process but may lose
+    the last commits on a power cut; a journalled SENT must survive both. The setting cannot change
+    inside a transaction, so it is set around it on the raw connection (autocommit mode)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    raw.execute("PRAGMA synchronous=FULL")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA synchronous=NORMAL")
+
+
 class SqlPaymentJournal:
     """Implements app.core.payment.journal.PaymentJournal."""
 
@@ -128,7 +147,7 @@ class SqlPaymentJournal:
     @contextmanager
     def _writing(self) -> Iterator[Connection]:
         try:
-            with _translate_errors(), self._writer.begin() as conn:
+            with _translate_errors(), self._writer.connect() as conn, _durable(conn), conn.begin():
                 yield conn
         except IntegrityError as error:
             # The unique constraint caught a ServiceID that another order (or process) holds.
