@@ -38,6 +38,8 @@ class ScriptedTerminal:
 
     def __init__(self) -> None:
         self.answer = b""
+        self.before_answer: list[m.DeviceRequest] = []  # sent on channel 1 before the answer
+        self.device_port = 0
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port: int = self._listener.getsockname()[1]
         self._thread = threading.Thread(target=self._serve, daemon=True)
@@ -52,7 +54,17 @@ class ScriptedTerminal:
             with sock:
                 with contextlib.suppress(OSError, PaymentError):
                     FrameReader(sock).read(WAIT)
+                    self._send_output()
                     sock.sendall(self.answer)
+
+    def _send_output(self) -> None:
+        if not self.before_answer:
+            return
+        with socket.create_connection(("127.0.0.1", self.device_port), timeout=WAIT) as device:
+            reader = FrameReader(device)
+            for request in self.before_answer:
+                send_frame(device, m.encode(request))
+                reader.read(WAIT)
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
@@ -61,8 +73,11 @@ class ScriptedTerminal:
         self._thread.join(WAIT)
 
 
+Scripted = tuple[ScriptedTerminal, OpiTerminal]
+
+
 @pytest.fixture
-def scripted() -> Iterator[tuple[ScriptedTerminal, OpiTerminal]]:
+def scripted() -> Iterator[Scripted]:
     fake = ScriptedTerminal()
     settings_ = OpiSettings("127.0.0.1", fake.port, device_address="127.0.0.1", device_port=0, response_timeout=WAIT)
     term = OpiTerminal(settings_)
@@ -171,6 +186,21 @@ def test_every_device_request_gets_a_device_response(sim_and_terminal: tuple[Opi
 
 
 SimAndTerminal = tuple[OpiSimulator, OpiTerminal]
+
+
+def test_output_with_the_terminals_own_numbering_reaches_the_payment_under_way(scripted: Scripted) -> None:
+    fake, term = scripted
+    fake.answer = _card_answer(RequestID="PAY1", OverallResult="Failure")
+    fake.before_answer = [
+        m.DeviceRequest("Output", "T-77", "1", "1", (m.DeviceOutput("CustomerDisplay", ("Kaart geweigerd",)),)),
+        m.DeviceRequest("Output", "T-77", "1", "2", (m.DeviceOutput("PrinterReceipt", ("GEWEIGERD",)),)),
+    ]
+    fake.device_port = term.device_port
+    shown: list[str] = []
+    result = term.pay(PaymentRequest("PAY1", "a", 1000), shown.append)
+    assert result.outcome is Outcome.DECLINED
+    assert shown == ["Kaart geweigerd"]
+    assert result.cardholder_receipt == ("GEWEIGERD",)
 
 
 def test_garbage_on_channel_1_does_not_stop_the_next_payment(sim_and_terminal: SimAndTerminal) -> None:

@@ -149,6 +149,10 @@ class DeviceChannel:
         else:
             with self._lock:
                 receipts = self._collectors.get(request.request_id)
+                if receipts is None and len(self._collectors) == 1:
+                    # A terminal that numbers its output itself: it only ever talks about the one
+                    # request under way, so that request gets it.
+                    (receipts,) = self._collectors.values()
             for output in request.outputs:
                 self._deliver(output, receipts)
         return m.DeviceResponse(
