@@ -33,7 +33,7 @@ STOPWORDS = frozenset(
 
 def normalize(text: str) -> str:
     """Lower case, accents removed, every run of other characters one space."""
-    decomposed = unicodedata.normalize("NFKD", text[: MAX_QUERY_CHARS * 50])
+    decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", plain.lower()).strip()
 
