@@ -8,13 +8,12 @@ with BEGIN IMMEDIATE, so two processes never interleave their journal writes.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, Select, and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.core.clock import Clock, SystemClock
@@ -36,8 +35,6 @@ from app.store.payment_tables import (
 )
 from app.store.queue_repository import _translate_errors
 from app.store.schema import to_db, utc
-
-log = logging.getLogger(__name__)
 
 _OPEN = [state.value for state in OPEN_STATES]
 
@@ -109,12 +106,11 @@ def _entry(row: Any) -> JournalEntry:
     )
 
 
-_ENTRY_COLUMNS = [
-    *payment_attempts.c,
-    payment_orders.c.description,
-    payment_orders.c.workstation,
-    payment_orders.c.operator,
-]
+def _entries_query() -> Select[Any]:
+    extra = (payment_orders.c.description, payment_orders.c.workstation, payment_orders.c.operator)
+    return select(*payment_attempts.c, *extra).join(
+        payment_orders, payment_orders.c.order_id == payment_attempts.c.order_id
+    )
 
 
 @contextmanager
@@ -287,12 +283,7 @@ class SqlPaymentJournal:
         return OrderInfo(description=row.description, workstation=row.workstation, operator=row.operator)
 
     def entries(self, order_id: str) -> list[JournalEntry]:
-        query = (
-            select(*_ENTRY_COLUMNS)
-            .join(payment_orders, payment_orders.c.order_id == payment_attempts.c.order_id)
-            .where(payment_attempts.c.order_id == order_id)
-            .order_by(payment_attempts.c.seq)
-        )
+        query = _entries_query().where(payment_attempts.c.order_id == order_id).order_by(payment_attempts.c.seq)
         with _translate_errors(), self._reader.connect() as conn:
             return [_entry(row) for row in conn.execute(query)]
 
@@ -313,8 +304,7 @@ class SqlPaymentJournal:
 
     def approved_between(self, start: datetime, end: datetime, poi_id: str | None = None) -> list[JournalEntry]:
         query = (
-            select(*_ENTRY_COLUMNS)
-            .join(payment_orders, payment_orders.c.order_id == payment_attempts.c.order_id)
+            _entries_query()
             .where(
                 payment_attempts.c.state == PaymentState.APPROVED.value,
                 payment_attempts.c.updated_at >= to_db(start),
