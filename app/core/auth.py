@@ -195,6 +195,10 @@ class StaffDirectory(Protocol):
         """Update display name, roles, password hash and active flag of an existing account."""
         ...
 
+    def set_password_hash(self, account_id: int, password_hash: str) -> None:
+        """Store a new hash only (a desk PC may do this; it may not change names or roles)."""
+        ...
+
     def record_failure(self, account_id: int) -> int:
         """Add one failed attempt atomically; return the new count."""
         ...
@@ -252,7 +256,7 @@ class SignInService:
             raise failed
         self._directory.record_success(account.id, now)
         if needs_rehash(account.password_hash):
-            self._directory.save(replace(account, password_hash=hash_password(password)))
+            self._directory.set_password_hash(account.id, hash_password(password))
             log.info("password hash of account %d upgraded to current parameters", account.id)
         log.info("account %d signed in", account.id)
         return account.as_actor()
@@ -288,7 +292,8 @@ class SignInService:
         if not verify_password(current_password, account.password_hash):
             raise SignInFailed("Het huidige wachtwoord klopt niet.")
         check_password_policy(new_password, username=account.username)
-        self._directory.save(replace(account, password_hash=hash_password(new_password)))
+        assert account.id is not None
+        self._directory.set_password_hash(account.id, hash_password(new_password))
         log.info("account %s changed its password", account.id)
 
     def reset_password(self, actor: Actor | None, username: str, new_password: str) -> None:
@@ -296,8 +301,8 @@ class SignInService:
         require(actor, Permission.STAFF_MANAGE)
         account = self._account(username)
         check_password_policy(new_password, username=account.username)
-        self._directory.save(replace(account, password_hash=hash_password(new_password)))
         assert account.id is not None
+        self._directory.set_password_hash(account.id, hash_password(new_password))
         self._directory.record_success(account.id, self._clock.now())
 
     def set_roles(self, actor: Actor | None, username: str, roles: Iterable[Role]) -> None:
@@ -348,6 +353,10 @@ class InMemoryStaffDirectory:
             password_hash=account.password_hash,
             active=account.active,
         )
+
+    def set_password_hash(self, account_id: int, password_hash: str) -> None:
+        current = self._by_id(account_id)
+        self._accounts[current.username] = replace(current, password_hash=password_hash)
 
     def record_failure(self, account_id: int) -> int:
         current = self._by_id(account_id)

@@ -119,6 +119,14 @@ class SqlStaffDirectory:
                 raise AccountNotFound("Dit account bestaat niet.")
             _write_roles(conn, account.id, account.roles)
 
+    def set_password_hash(self, account_id: int, password_hash: str) -> None:
+        with self._write() as conn:
+            changed = conn.execute(
+                update(staff_accounts).where(staff_accounts.c.id == account_id).values(password_hash=password_hash)
+            ).rowcount
+        if changed != 1:
+            raise AccountNotFound("Dit account bestaat niet.")
+
     def record_failure(self, account_id: int) -> int:
         with self._write() as conn:
             # One statement: two desks failing at once both count.
