@@ -320,3 +320,15 @@ def test_times_are_aware() -> None:
     service, _, _ = make(datetime(2026, 3, 2, 9, tzinfo=UTC))
     with pytest.raises(ContactInvalid):
         service.save(ANNA, filled(service, gestart_op=datetime(2026, 3, 2, 9)))
+
+
+def test_stale_copy_does_not_erase_the_answer_or_change_the_owner() -> None:
+    service, _, store = make(local(2026, 3, 2))
+    stale = service.save(ANNA, filled(service))
+    task = service.forward(ANNA, stale.id, BURGERZAKEN, "Bellen", "", "06", norm_days=1)
+    service.record_answer(TEAM, task.id, "Geregeld.")
+    service.save(ANNA, replace(stale, antwoord="Aangevuld."))  # the desk screen still had this copy
+    again = store.get_contact(stale.id)
+    assert (again.antwoord, again.terugkoppeling) == ("Aangevuld.", "Geregeld.")
+    service.save(TEAM, replace(again, vraag="Gecorrigeerd door teamleider"))
+    assert store.get_contact(stale.id).medewerker.gebruikersnaam == "anna"

@@ -150,7 +150,16 @@ class ContactService:
     def save(self, actor: Actor, contact: Klantcontact) -> Klantcontact:
         """Validate and store; an open end time becomes now. Returns the stored contact."""
         require(actor, Permission.CONTACT_REGISTER)
-        self._check_may_change(actor, contact.id)
+        existing = self._check_may_change(actor, contact.id)
+        if existing is not None:
+            # A screen may hold an older copy: never let it erase the back office's answer, and
+            # the contact keeps its owner when a team lead corrects it.
+            contact = replace(
+                contact,
+                medewerker=existing.medewerker,
+                terugkoppeling=existing.terugkoppeling,
+                terugkoppeling_op=existing.terugkoppeling_op,
+            )
         if contact.gestart_op.tzinfo is None or (contact.beeindigd_op and contact.beeindigd_op.tzinfo is None):
             raise ContactInvalid("Tijden moeten een tijdzone hebben.", field="gestart_op")
         if contact.beeindigd_op is None:
@@ -196,8 +205,9 @@ class ContactService:
     ) -> InterneTaak:
         """Forward a saved contact to the back office; the contact's outcome becomes doorgezet."""
         require(actor, Permission.CONTACT_REGISTER)
-        contact = self._store.get_contact(contact_id)
-        self._check_may_change(actor, contact_id)
+        contact = self._check_may_change(actor, contact_id)
+        if contact is None:
+            raise ContactNotFound("Dit klantcontact bestaat niet.", contact=contact_id)
         toewijzing = self._validated_toewijzing(toewijzing)
         handeling = gevraagde_handeling.strip()
         if not handeling:
@@ -303,16 +313,16 @@ class ContactService:
                 return -count
             count += 1
 
-    def _check_may_change(self, actor: Actor, contact_id: str) -> None:
-        """Someone else's saved contact may only be changed by a reader of all contacts."""
-        if actor.may(Permission.CONTACT_READ_ALL):
-            return
+    def _check_may_change(self, actor: Actor, contact_id: str) -> Klantcontact | None:
+        """The stored contact (None when new). Someone else's may only be changed by a reader
+        of all contacts."""
         try:
             existing = self._store.get_contact(contact_id)
         except ContactNotFound:
-            return  # a new contact
-        if existing.medewerker.gebruikersnaam != actor.username:
+            return None
+        if existing.medewerker.gebruikersnaam != actor.username and not actor.may(Permission.CONTACT_READ_ALL):
             raise PermissionDenied("Dit contact is door een collega geregistreerd.", username=actor.username)
+        return existing
 
     def _check_may_read(self, actor: Actor, contact: Klantcontact) -> None:
         if actor is not None and actor.may(Permission.CONTACT_READ_ALL):
