@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QEventLoop, QStandardPaths
 from PySide6.QtWidgets import QApplication, QWidget
 
+from app.bootstrap_kcc import demo_person_registry, kcc_services, person_registry, seed_demo_kcc
 from app.core.clock import Clock, SystemClock
 from app.core.errors import ConfigError, DatabaseUnavailable, LoketError
 from app.core.events import EventBus
@@ -31,6 +32,7 @@ from app.ui.tasks import TaskRunner, ThreadPoolTaskRunner
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from app.balie.workspace import KccServices
     from app.core.identity.reading import IdentityReading
     from app.store.database import Database
 
@@ -41,6 +43,9 @@ log = logging.getLogger(__name__)
 
 APP_NAME = "loket"
 DEMO_DESKS = ("Balie 1", "Balie 2")
+#: the demo desks come with these user names filled in (passwords: README, "Demo")
+DEMO_DESK_USERS = ("balie1", "balie2")
+
 #: how long a mode's shell may take to appear before the store is built anyway (seconds)
 FIRST_PAINT_WAIT = 1.0
 
@@ -75,6 +80,7 @@ class Runtime:
     clock: Clock
     location_id: int
     windows: list[QWidget] = field(default_factory=list)
+    kcc: KccServices | None = None
     printer: TicketPrinter | None = None
     simulator: Any = None  # the demo's printer simulator
     paper: QWidget | None = None  # the demo's window on the simulator's paper
@@ -138,9 +144,11 @@ def build_demo(data_dir: Path, *, runner: TaskRunner | None = None, chime: Chime
     if database.is_empty():
         log.info("demo: nieuwe database met voorbeeldstadhuis in %s", data_dir)
         seed_demo(database)
+    seed_demo_kcc(database)
     location_id = _location_id(database, None)
     simulator, printer = _demo_printer(data_dir)
     rt = _runtime(database, location_id, printer, runner)
+    rt.kcc = kcc_services(database, rt.clock, demo_person_registry())
     rt.simulator = simulator
     if simulator is not None:
         from app.ui.paper_preview import PaperPreview
@@ -165,10 +173,11 @@ def build_demo(data_dir: Path, *, runner: TaskRunner | None = None, chime: Chime
             rt.runner,
             rt.bridge,
             desk_id=desks.get(name),
-            staff=f"Medewerker {index}",
+            staff=user,
             text_scale=0.8,
+            kcc=rt.kcc,
         )
-        for index, name in enumerate(DEMO_DESKS, start=1)
+        for name, user in zip(DEMO_DESKS, DEMO_DESK_USERS, strict=True)
     ]
     display = CallScreen(
         rt.queue, rt.clock, location_id, rt.runner, rt.bridge, chime or _chime(data_dir), text_scale=0.45
@@ -249,9 +258,11 @@ def build_mode(
     *,
     data_dir: Path | None = None,
     printer: TicketPrinter | None = None,
+    brp_url: str | None = None,
 ) -> Runtime:
     """Everything one mode needs, its window built but not shown. Raises LoketError
-    (ConfigError, DatabaseUnavailable) before any window exists."""
+    (ConfigError, DatabaseUnavailable) before any window exists. `brp_url`: the Haal Centraal
+    BRP API of a balie (without it, person lookups say that no BRP is connected)."""
     from app.hardware.printer.fake import FakeTicketPrinter
     from app.store.database import Database
 
@@ -263,10 +274,13 @@ def build_mode(
         if mode == "kiosk" and printer is None:
             log.warning("nog geen echte volgnummerprinter: de kiosk gebruikt de nepprinter")
             printer = FakeTicketPrinter()
+        registry = person_registry(brp_url) if mode == "balie" else None
         rt = _runtime(database, location_id, printer, None)
     except LoketError:
         database.dispose()
         raise
+    if registry is not None:
+        rt.kcc = kcc_services(database, rt.clock, registry)
     rt.windows = [_mode_window(rt, mode, desk, data_dir or default_data_dir())]
     return rt
 
@@ -280,6 +294,7 @@ def launch_mode(
     data_dir: Path | None = None,
     printer: TicketPrinter | None = None,
     full_screen: bool = True,
+    brp_url: str | None = None,
 ) -> tuple[ModeShell, Runtime]:
     """Show the mode's shell at once and let it paint, then build the store and the screen
     into it. A LoketError while building closes the shell and is raised."""
@@ -296,7 +311,7 @@ def launch_mode(
     while not shell.painted and time.monotonic() < deadline:
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
     try:
-        runtime = build_mode(mode, database_url, location, desk, data_dir=data_dir, printer=printer)
+        runtime = build_mode(mode, database_url, location, desk, data_dir=data_dir, printer=printer, brp_url=brp_url)
     except LoketError:
         shell.close()
         raise
@@ -321,7 +336,11 @@ def run_mode(
         from app.hardware.printer.factory import ticket_printer
 
         printer = ticket_printer(settings.devices.ticket_printer, location)
-    shell, runtime = launch_mode(mode, database_url, location, desk, data_dir=data_dir, printer=printer)
+    # [brp] url in the workstation file (app.config); absent until the config knows the key.
+    brp_url = getattr(getattr(settings, "brp", None), "url", None) or None
+    shell, runtime = launch_mode(
+        mode, database_url, location, desk, data_dir=data_dir, printer=printer, brp_url=brp_url
+    )
     try:
         return int(application().exec())
     finally:
@@ -346,7 +365,7 @@ def _mode_window(rt: Runtime, mode: str, desk: str | None, data_dir: Path) -> QW
             raise ConfigError(f"balie '{desk}' bestaat niet in deze vestiging", key="desk")
         desk_id = desks[desk]
     return BalieWindow(
-        rt.queue, rt.clock, rt.location_id, rt.runner, rt.bridge, desk_id=desk_id, desk_locked=bool(desk)
+        rt.queue, rt.clock, rt.location_id, rt.runner, rt.bridge, desk_id=desk_id, desk_locked=bool(desk), kcc=rt.kcc
     )
 
 

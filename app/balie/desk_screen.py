@@ -1,17 +1,32 @@
-"""The desk screen: my queue, the visitor in front of me, and what I can do now."""
+"""The desk screen: my queue, the visitor in front of me, and what I can do now.
+
+A KCC workspace (klantcontact, kennisbank, persoon, ...) can sit beside it: the desk tells it
+which visitor is in front (`visitor_changed`) and lets it save what was typed before a visit
+is finished (`finish_guard`).
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Protocol
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.balie.actions import BUTTONS, Action, allowed_actions
-from app.balie.panels import FinishPanel, TransferPanel, TransferTarget
+from app.balie.panels import FinishPanel, QueueCountsPanel, TransferPanel, TransferTarget
 from app.core.clock import Clock
 from app.core.errors import LoketError
 from app.core.queue.model import Desk, Outcome, Ticket, TicketState
@@ -24,11 +39,18 @@ from app.ui.widgets import ErrorArea
 log = logging.getLogger(__name__)
 
 
+class FinishGuard(Protocol):
+    def __call__(self, outcome: Outcome, proceed: Callable[[], None]) -> None:
+        """Save what must not be lost, then call `proceed`; on a problem, show it and do not."""
+
+
 class DeskScreen(QWidget):
     #: the desk was closed (Afmelden); the window goes back to the sign-in screen
     signed_out = Signal()
     #: the desk was closed somewhere else (another PC, the host); same way back, with a word why
     closed_elsewhere = Signal()
+    #: the visitor in front of the desk changed or changed state (Ticket | None)
+    visitor_changed = Signal(object)
 
     def __init__(
         self,
@@ -38,8 +60,13 @@ class DeskScreen(QWidget):
         desk_id: int,
         runner: TaskRunner,
         parent: QWidget | None = None,
+        *,
+        workspace: QWidget | None = None,
+        finish_guard: FinishGuard | None = None,
     ) -> None:
         super().__init__(parent)
+        self._workspace = workspace
+        self.finish_guard = finish_guard
         self._queue = queue
         self._clock = clock
         self._location_id = location_id
@@ -48,6 +75,8 @@ class DeskScreen(QWidget):
         self._snapshot: QueueSnapshot | None = None
         self._desk: Desk | None = None
         self.current: Ticket | None = None
+        #: the outcome the finish panel focuses first (the workspace sets it, e.g. after forwarding)
+        self.suggested_outcome = Outcome.HANDLED
         self._busy = False
         self._build()
         self._refresher: Refresher[QueueSnapshot] = Refresher(
@@ -65,8 +94,8 @@ class DeskScreen(QWidget):
 
     def _build(self) -> None:
         root = QVBoxLayout(self)
-        root.setContentsMargins(24, 16, 24, 16)
-        root.setSpacing(14)
+        root.setContentsMargins(20, 12, 20, 12)
+        root.setSpacing(10)
         top = QHBoxLayout()
         self.title = QLabel()
         self.title.setObjectName("screenTitle")
@@ -76,45 +105,30 @@ class DeskScreen(QWidget):
         top.addWidget(self.sign_out_button)
         root.addLayout(top)
 
+        workspace = self._workspace
+        compact = workspace is not None
         body = QHBoxLayout()
-        body.setSpacing(18)
-        queue_panel = QFrame()
-        queue_panel.setObjectName("panel")
-        queue_panel.setFixedWidth(320)
-        queue_layout = QVBoxLayout(queue_panel)
-        queue_layout.setContentsMargins(20, 16, 20, 16)
-        self.queue_title = QLabel()
-        self.queue_title.setObjectName("fieldLabel")
-        self.queue_title.setWordWrap(True)
-        queue_layout.addWidget(self.queue_title)
-        self.count_grid = QGridLayout()
-        self.count_grid.setVerticalSpacing(2)
-        self.count_grid.setColumnStretch(0, 1)
-        self._count_rows: list[tuple[QLabel, QLabel, QLabel]] = []
-        queue_layout.addLayout(self.count_grid)
-        queue_layout.addStretch(1)
-        self.total_label = QLabel()
-        self.total_label.setObjectName("muted")
-        self.total_label.setWordWrap(True)
-        queue_layout.addWidget(self.total_label)
-        body.addWidget(queue_panel)
-
+        body.setSpacing(16)
+        self.queue_panel = QueueCountsPanel()
         visitor = QVBoxLayout()
+        visitor.setSpacing(10)
         visitor_panel = QFrame()
         visitor_panel.setObjectName("panel")
         visitor_layout = QVBoxLayout(visitor_panel)
-        visitor_layout.setContentsMargins(24, 16, 24, 16)
+        visitor_layout.setContentsMargins(20, 12, 20, 12)
         self.visitor_title = QLabel()
         self.visitor_title.setObjectName("fieldLabel")
-        row = QHBoxLayout()
+        # Beside the KCC workspace the number is smaller and the facts go underneath it.
+        row: QBoxLayout = QVBoxLayout() if compact else QHBoxLayout()
         self.number_label = QLabel()
-        self.number_label.setObjectName("currentNumber")
+        self.number_label.setObjectName("currentNumberCompact" if compact else "currentNumber")
         facts = QVBoxLayout()
         self._facts = facts
         self.state_label = QLabel()
         self.state_label.setObjectName("currentState")
         self.service_label = QLabel()
         self.service_label.setObjectName("currentDetail")
+        self.service_label.setWordWrap(True)
         self.waited_label = QLabel()
         self.waited_label.setObjectName("currentDetail")
         self.at_desk_label = QLabel()
@@ -129,13 +143,14 @@ class DeskScreen(QWidget):
         visitor.addWidget(visitor_panel)
 
         grid = QGridLayout()
-        grid.setSpacing(10)
+        grid.setSpacing(8)
+        columns = 2 if compact else 3
         self.buttons: dict[Action, QPushButton] = {}
         for index, action in enumerate(BUTTONS):
             button = QPushButton()
             button.clicked.connect(lambda _=False, a=action: self.trigger(a))
             self.buttons[action] = button
-            grid.addWidget(button, index // 3, index % 3)
+            grid.addWidget(button, index // columns, index % columns)
         self.buttons[Action.NEXT].setProperty("role", "primary")
         visitor.addLayout(grid)
         self.transfer_panel = TransferPanel()
@@ -150,8 +165,21 @@ class DeskScreen(QWidget):
         visitor.addWidget(self.transfer_panel)
         visitor.addWidget(self.finish_panel)
         visitor.addWidget(self.error_area)
-        visitor.addStretch(1)
-        body.addLayout(visitor, 1)
+        if workspace is not None:
+            # Left column: visitor, actions, then the counts; the KCC workspace takes the rest.
+            visitor.addWidget(self.queue_panel)
+            visitor.addStretch(1)
+            left = QWidget()
+            left.setFixedWidth(400)
+            left.setLayout(visitor)
+            visitor.setContentsMargins(0, 0, 0, 0)
+            body.addWidget(left)
+            body.addWidget(workspace, 1)
+        else:
+            self.queue_panel.setFixedWidth(320)
+            visitor.addStretch(1)
+            body.addWidget(self.queue_panel)
+            body.addLayout(visitor, 1)
         root.addLayout(body, 1)
 
     def retranslate_ui(self) -> None:
@@ -159,7 +187,7 @@ class DeskScreen(QWidget):
         self.title.setText(f"{desk.name} · {desk.staff or ''}".rstrip(" ·") if desk else "Balie")
         self.sign_out_button.setText("Afmelden")
         self.sign_out_button.setAccessibleName("Afmelden en balie sluiten")
-        self.queue_title.setText("Wachtenden voor mijn diensten")
+        self.queue_panel.retranslate_ui()
         self.visitor_title.setText("Huidige bezoeker")
         for action, button in self.buttons.items():
             key, label, name = BUTTONS[action]
@@ -185,8 +213,9 @@ class DeskScreen(QWidget):
             self.closed_elsewhere.emit()
             return
         self.current = next((t for t in snapshot.at_desks if t.desk_id == self.desk_id), None)
-        self._fill_counts(snapshot)
+        self.queue_panel.show_counts(snapshot, self._desk, self.my_waiting())
         self.retranslate_ui()
+        self.visitor_changed.emit(self.current)
 
     def my_waiting(self) -> int:
         if self._snapshot is None or self._desk is None:
@@ -196,39 +225,6 @@ class DeskScreen(QWidget):
         return sum(
             1 for t in self._snapshot.waiting if t.service_id in mine and t.target_desk_id in (None, self.desk_id)
         )
-
-    def _fill_counts(self, snapshot: QueueSnapshot) -> None:
-        statuses = {s.service.id: s for s in snapshot.services}
-        mine = [statuses[i] for i in (self._desk.service_ids if self._desk else ()) if i in statuses]
-        while len(self._count_rows) < len(mine):
-            self._add_count_row()
-        for index, (name, longest, count) in enumerate(self._count_rows):
-            status = mine[index] if index < len(mine) else None
-            for label in (name, longest, count):
-                label.setVisible(status is not None)
-            if status is None:
-                continue
-            name.setText(status.service.name_nl + ("" if status.service.is_open else " (gesloten)"))
-            longest_wait = timedelta(minutes=status.longest_wait_minutes)
-            longest.setText(f"langst: {duration_text(longest_wait)}" if status.waiting else "")
-            count.setText(str(status.waiting))
-            count.setAccessibleName(f"{status.service.name_nl}: {status.waiting} wachtenden")
-        total = self.my_waiting()
-        self.total_label.setText(f"U kunt {total} bezoekers oproepen")
-
-    def _add_count_row(self) -> None:
-        # Rows are reused: a refresh must not flicker or leave stale labels behind.
-        row = len(self._count_rows) * 2
-        name, longest, count = QLabel(), QLabel(), QLabel()
-        name.setObjectName("countName")
-        name.setWordWrap(True)
-        longest.setObjectName("muted")
-        count.setObjectName("countValue")
-        count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.count_grid.addWidget(name, row, 0)
-        self.count_grid.addWidget(longest, row + 1, 0)
-        self.count_grid.addWidget(count, row, 1, 2, 1)
-        self._count_rows.append((name, longest, count))
 
     def _show_current(self) -> None:
         ticket = self.current
@@ -303,7 +299,7 @@ class DeskScreen(QWidget):
             self._open_transfer()
         elif action is Action.FINISH:
             self.finish_panel.show()
-            self.finish_panel.focus_first()
+            self.finish_panel.focus_first(self.suggested_outcome)
         else:
             self._run(operations[action])
 
@@ -326,7 +322,14 @@ class DeskScreen(QWidget):
     def _finish(self, outcome: Outcome) -> None:
         self._close_panels()
         desk = self.desk_id
-        self._run(lambda: self._queue.finish(desk, outcome))
+
+        def proceed() -> None:
+            self._run(lambda: self._queue.finish(desk, outcome))
+
+        if self.finish_guard is None:
+            proceed()
+        else:
+            self.finish_guard(outcome, proceed)
 
     def _close_panels(self) -> None:
         self.transfer_panel.hide()
@@ -348,6 +351,7 @@ class DeskScreen(QWidget):
         self.current = ticket if ticket.state.at_desk else None
         log.info("balie %s: %s is nu %s", self.desk_id, ticket.number, ticket.state.value)
         self.retranslate_ui()
+        self.visitor_changed.emit(self.current)
         self.refresh()
 
     def _failed(self, error: LoketError) -> None:

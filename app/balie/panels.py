@@ -1,11 +1,12 @@
-"""The two small choices at the desk: where to transfer a visitor, and how a visit ended."""
+"""Small parts of the desk: the waiting counts, where to transfer a visitor, how a visit ended."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -20,7 +21,67 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.queue.model import Desk, Outcome, Service
-from app.ui.texts import OUTCOME_TEXT
+from app.core.queue.service import QueueSnapshot
+from app.ui.texts import OUTCOME_TEXT, duration_text
+
+
+class QueueCountsPanel(QFrame):
+    """Waiting visitors per service of this desk, with the longest wait."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("panel")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 12, 20, 12)
+        self.title = QLabel()
+        self.title.setObjectName("fieldLabel")
+        self.title.setWordWrap(True)
+        layout.addWidget(self.title)
+        self.grid = QGridLayout()
+        self.grid.setVerticalSpacing(2)
+        self.grid.setColumnStretch(0, 1)
+        self._rows: list[tuple[QLabel, QLabel, QLabel]] = []
+        layout.addLayout(self.grid)
+        self.total_label = QLabel()
+        self.total_label.setObjectName("muted")
+        self.total_label.setWordWrap(True)
+        layout.addWidget(self.total_label)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.title.setText("Wachtenden voor mijn diensten")
+
+    def show_counts(self, snapshot: QueueSnapshot, desk: Desk | None, callable_count: int) -> None:
+        statuses = {s.service.id: s for s in snapshot.services}
+        mine = [statuses[i] for i in (desk.service_ids if desk else ()) if i in statuses]
+        while len(self._rows) < len(mine):
+            self._add_row()
+        for index, (name, longest, count) in enumerate(self._rows):
+            status = mine[index] if index < len(mine) else None
+            for label in (name, longest, count):
+                label.setVisible(status is not None)
+            if status is None:
+                continue
+            name.setText(status.service.name_nl + ("" if status.service.is_open else " (gesloten)"))
+            longest_wait = timedelta(minutes=status.longest_wait_minutes)
+            longest.setText(f"langst: {duration_text(longest_wait)}" if status.waiting else "")
+            count.setText(str(status.waiting))
+            count.setAccessibleName(f"{status.service.name_nl}: {status.waiting} wachtenden")
+        self.total_label.setText(f"U kunt {callable_count} bezoekers oproepen")
+
+    def _add_row(self) -> None:
+        # Rows are reused: a refresh must not flicker or leave stale labels behind.
+        row = len(self._rows) * 2
+        name, longest, count = QLabel(), QLabel(), QLabel()
+        name.setObjectName("countName")
+        name.setWordWrap(True)
+        longest.setObjectName("muted")
+        count.setObjectName("countValue")
+        count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.grid.addWidget(name, row, 0)
+        self.grid.addWidget(longest, row + 1, 0)
+        self.grid.addWidget(count, row, 1, 2, 1)
+        self._rows.append((name, longest, count))
 
 
 @dataclass(frozen=True)
@@ -137,5 +198,6 @@ class FinishPanel(QFrame):
         self.cancel_button.setShortcut(QKeySequence("Esc"))
         self.cancel_button.setAccessibleName("Afronden annuleren")
 
-    def focus_first(self) -> None:
-        self.outcome_buttons[Outcome.HANDLED].setFocus()
+    def focus_first(self, suggested: Outcome = Outcome.HANDLED) -> None:
+        """Focus the suggested outcome (e.g. "doorgestuurd" after forwarding): Enter confirms it."""
+        self.outcome_buttons.get(suggested, self.outcome_buttons[Outcome.HANDLED]).setFocus()

@@ -1,8 +1,13 @@
-"""Balie sign-in: choose the desk and type your name. Real authentication is a later issue."""
+"""Balie sign-in: choose the desk, type username and password.
+
+Without a sign-in service (a queue-only desk built by an older composition) the screen asks
+only for a name; the composition root always passes one, so staff really sign in.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFrame, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
@@ -12,21 +17,35 @@ from app.core.queue.model import Desk
 from app.ui.widgets import ErrorArea
 
 
-class SignInScreen(QWidget):
-    #: the clerk asked to open `desk_id` under the name `staff`
-    sign_in_requested = Signal(int, str)
+@dataclass(frozen=True)
+class SignInRequest:
+    """What the clerk typed. The password leaves this object only towards the sign-in service."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    desk_id: int
+    username: str
+    password: str = ""
+
+    def __repr__(self) -> str:
+        return f"SignInRequest(desk_id={self.desk_id})"
+
+
+class SignInScreen(QWidget):
+    #: the clerk asked to sign in (SignInRequest)
+    sign_in_requested = Signal(object)
+
+    def __init__(self, *, with_password: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._desks: list[Desk] = []
+        self.with_password = with_password
         outer = QVBoxLayout(self)
         outer.addStretch(1)
         panel = QFrame()
         panel.setObjectName("panel")
         panel.setMaximumWidth(620)
+        panel.setMinimumWidth(480)
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(40, 36, 40, 36)
-        layout.setSpacing(12)
+        layout.setSpacing(10)
         self.title = QLabel()
         self.title.setObjectName("screenTitle")
         self.desk_label = QLabel()
@@ -38,6 +57,14 @@ class SignInScreen(QWidget):
         self.staff_edit = QLineEdit()
         self.staff_edit.setMaxLength(60)
         self.staff_label.setBuddy(self.staff_edit)
+        self.password_label = QLabel()
+        self.password_label.setObjectName("fieldLabel")
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.setMaxLength(200)
+        self.password_label.setBuddy(self.password_edit)
+        self.password_label.setVisible(with_password)
+        self.password_edit.setVisible(with_password)
         self.sign_in_button = QPushButton()
         self.sign_in_button.setProperty("role", "primary")
         self.sign_in_button.setDefault(True)
@@ -45,7 +72,16 @@ class SignInScreen(QWidget):
         self.note = QLabel()
         self.note.setObjectName("muted")
         self.note.setWordWrap(True)
-        for widget in (self.title, self.desk_label, self.desk_combo, self.staff_label, self.staff_edit):
+        fields = (
+            self.title,
+            self.desk_label,
+            self.desk_combo,
+            self.staff_label,
+            self.staff_edit,
+            self.password_label,
+            self.password_edit,
+        )
+        for widget in fields:
             layout.addWidget(widget)
         layout.addSpacing(12)
         layout.addWidget(self.sign_in_button)
@@ -54,7 +90,8 @@ class SignInScreen(QWidget):
         outer.addWidget(panel, alignment=Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
         self.sign_in_button.clicked.connect(self._submit)
-        self.staff_edit.returnPressed.connect(self._submit)
+        self.staff_edit.returnPressed.connect(self._next_from_name)
+        self.password_edit.returnPressed.connect(self._submit)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -62,9 +99,16 @@ class SignInScreen(QWidget):
         self.desk_label.setText("&Balie")
         self.desk_combo.setAccessibleName("Balie kiezen")
         self.desk_combo.view().setAccessibleName("Lijst met balies")
-        self.staff_label.setText("Uw &naam")
-        self.staff_edit.setAccessibleName("Uw naam")
-        self.staff_edit.setPlaceholderText("Bijvoorbeeld: Sanne")
+        if self.with_password:
+            self.staff_label.setText("&Gebruikersnaam")
+            self.staff_edit.setAccessibleName("Gebruikersnaam")
+            self.staff_edit.setPlaceholderText("Bijvoorbeeld: sanne")
+        else:
+            self.staff_label.setText("Uw &naam")
+            self.staff_edit.setAccessibleName("Uw naam")
+            self.staff_edit.setPlaceholderText("Bijvoorbeeld: Sanne")
+        self.password_label.setText("&Wachtwoord")
+        self.password_edit.setAccessibleName("Wachtwoord")
         self.sign_in_button.setText("Aanmelden")
         self.sign_in_button.setAccessibleName("Aanmelden")
         self.note.setText("Na het aanmelden roept u bezoekers op met F1.")
@@ -88,6 +132,11 @@ class SignInScreen(QWidget):
     def show_error(self, error: LoketError) -> None:
         self.error_area.show_error(error)
 
+    def signed_out(self) -> None:
+        """Back to this screen: the password is never left in the field."""
+        self.password_edit.clear()
+        self.sign_in_button.setEnabled(True)
+
     def _fill_desks(self) -> None:
         index = self.desk_combo.currentIndex()
         self.desk_combo.blockSignals(True)
@@ -99,15 +148,29 @@ class SignInScreen(QWidget):
             self.desk_combo.setCurrentIndex(index)
         self.desk_combo.blockSignals(False)
 
+    def _next_from_name(self) -> None:
+        if self.with_password:
+            self.password_edit.setFocus()
+        else:
+            self._submit()
+
     def _submit(self) -> None:
         desk_id = self.selected_desk_id()
-        staff = self.staff_edit.text().strip()
+        username = self.staff_edit.text().strip()
         if desk_id is None:
             self.error_area.show_error(LoketError("Kies eerst een balie."))
             return
-        if not staff:
-            self.error_area.show_error(LoketError("Vul uw naam in."))
+        if not username:
+            text = "Vul uw gebruikersnaam in." if self.with_password else "Vul uw naam in."
+            self.error_area.show_error(LoketError(text))
             self.staff_edit.setFocus()
             return
+        if self.with_password and not self.password_edit.text():
+            self.error_area.show_error(LoketError("Vul uw wachtwoord in."))
+            self.password_edit.setFocus()
+            return
         self.error_area.clear_error()
-        self.sign_in_requested.emit(desk_id, staff)
+        password = self.password_edit.text()
+        # Do not keep the password in the widget while the desk is in use.
+        self.password_edit.clear()
+        self.sign_in_requested.emit(SignInRequest(desk_id, username, password))

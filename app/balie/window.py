@@ -1,4 +1,9 @@
-"""The balie window: sign in, then the desk screen; back to sign-in after Afmelden."""
+"""The balie window: sign in, then the desk screen; back to sign-in after Afmelden.
+
+With KCC services the clerk signs in with username and password; the window keeps the Actor
+and hands it to every use case through the workspace beside the queue. Without them (a
+queue-only desk) a name is enough and there is no workspace.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +12,24 @@ import logging
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from app.balie.desk_screen import DeskScreen
-from app.balie.sign_in_screen import SignInScreen
+from app.balie.sign_in_screen import SignInRequest, SignInScreen
+from app.balie.style import desk_style
+from app.balie.workspace import ExtraTabs, KccServices, KccWorkspace
+from app.core.auth import AccountLocked, SignInFailed
 from app.core.clock import Clock
 from app.core.errors import LoketError
 from app.core.events import DatabaseStatusChanged, Event
 from app.core.queue.model import Desk
 from app.core.queue.service import QueueService, QueueSnapshot
+from app.core.staff import Actor
 from app.ui.bridge import EventBridge
 from app.ui.tasks import TaskRunner
-from app.ui.theme import balie_style
 from app.ui.widgets import OfflineBanner
 
 log = logging.getLogger(__name__)
+
+SIGN_IN_FAILED = "Gebruikersnaam of wachtwoord klopt niet."
+ACCOUNT_LOCKED = "Te vaak geprobeerd, probeer het over 15 minuten opnieuw."
 
 
 class BalieWindow(QWidget):
@@ -34,10 +45,17 @@ class BalieWindow(QWidget):
         desk_locked: bool = False,
         staff: str = "",
         text_scale: float = 1.0,
+        kcc: KccServices | None = None,
+        extra_tabs: ExtraTabs | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        """`desk_id` preselects a desk; `desk_locked` when this PC's config names its desk."""
+        """`desk_id` preselects a desk; `desk_locked` when this PC's config names its desk;
+        `staff` pre-fills the user name; `extra_tabs` adds tabs (Betalen, Kas) per signed-in clerk."""
         super().__init__(parent)
+        self._kcc = kcc
+        self._extra_tabs = extra_tabs
+        self.actor: Actor | None = None
+        self.workspace: KccWorkspace | None = None
         self._queue = queue
         self._clock = clock
         self._location_id = location_id
@@ -46,7 +64,7 @@ class BalieWindow(QWidget):
         self._desk_locked = desk_locked
         self.desk_screen: DeskScreen | None = None
         self.setObjectName("balieRoot")
-        self.setStyleSheet(balie_style(scale=text_scale))
+        self.setStyleSheet(desk_style(scale=text_scale))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -54,7 +72,7 @@ class BalieWindow(QWidget):
         layout.addWidget(self.offline_banner)
         self.stack = QStackedWidget()
         layout.addWidget(self.stack)
-        self.sign_in_screen = SignInScreen()
+        self.sign_in_screen = SignInScreen(with_password=kcc is not None)
         self.sign_in_screen.staff_edit.setText(staff)
         self.sign_in_screen.sign_in_requested.connect(self.sign_in)
         self.stack.addWidget(self.sign_in_screen)
@@ -72,14 +90,40 @@ class BalieWindow(QWidget):
         if desk is not None:
             desk.retranslate_ui()
 
-    def sign_in(self, desk_id: int, staff: str) -> None:
+    def sign_in(self, request: SignInRequest) -> None:
         self.sign_in_screen.sign_in_button.setEnabled(False)
-        self._runner.run(lambda: self._queue.open_desk(desk_id, staff), self._signed_in, self._sign_in_failed)
+        queue, kcc = self._queue, self._kcc
 
-    def _signed_in(self, desk: Desk) -> None:
-        self.sign_in_screen.sign_in_button.setEnabled(True)
+        def work() -> tuple[Actor | None, Desk]:
+            if kcc is None:
+                return None, queue.open_desk(request.desk_id, request.username)
+            actor = kcc.sign_in.sign_in(request.username, request.password)
+            return actor, queue.open_desk(request.desk_id, actor.display_name)
+
+        self._runner.run(work, self._signed_in, self._sign_in_failed)
+
+    def _signed_in(self, result: tuple[Actor | None, Desk]) -> None:
+        actor, desk = result
+        self.sign_in_screen.signed_out()
+        self.actor = actor
         log.info("aangemeld aan %s", desk.name)
-        screen = DeskScreen(self._queue, self._clock, self._location_id, desk.id, self._runner)
+        workspace = None
+        if self._kcc is not None and actor is not None:
+            extra = self._extra_tabs(actor) if self._extra_tabs is not None else ()
+            workspace = KccWorkspace(self._kcc, actor, self._clock, self._runner, extra)
+        screen = DeskScreen(
+            self._queue,
+            self._clock,
+            self._location_id,
+            desk.id,
+            self._runner,
+            workspace=workspace,
+            finish_guard=workspace.finish_guard if workspace is not None else None,
+        )
+        if workspace is not None:
+            screen.visitor_changed.connect(workspace.visitor_changed)
+            workspace.outcome_suggested.connect(lambda outcome: setattr(screen, "suggested_outcome", outcome))
+        self.workspace = workspace
         screen.signed_out.connect(self._signed_out)
         screen.closed_elsewhere.connect(self._closed_elsewhere)
         self.desk_screen = screen
@@ -89,8 +133,14 @@ class BalieWindow(QWidget):
         screen.buttons[next(iter(screen.buttons))].setFocus()
 
     def _sign_in_failed(self, error: LoketError) -> None:
-        self.sign_in_screen.sign_in_button.setEnabled(True)
+        self.sign_in_screen.signed_out()
+        # One calm sentence each; the core's wording may be longer than the desk wants.
+        if isinstance(error, AccountLocked):
+            error = LoketError(ACCOUNT_LOCKED)
+        elif isinstance(error, SignInFailed):
+            error = LoketError(SIGN_IN_FAILED)
         self.sign_in_screen.show_error(error)
+        self.sign_in_screen.password_edit.setFocus()
 
     def _closed_elsewhere(self) -> None:
         self._signed_out()
@@ -99,6 +149,8 @@ class BalieWindow(QWidget):
     def _signed_out(self) -> None:
         screen = self.desk_screen
         self.desk_screen = None
+        self.workspace = None
+        self.actor = None
         self.stack.setCurrentWidget(self.sign_in_screen)
         if screen is not None:
             screen.tick_timer.stop()

@@ -16,6 +16,7 @@ from app.core.errors import ConfigError, DatabaseUnavailable
 from app.display.call_screen import CallScreen
 from app.kiosk.window import KioskWindow
 from app.store.database import Database
+from app.store.staff_seed import DEMO_STAFF
 from app.ui.accessibility import unlabeled_focusable
 from app.ui.tasks import SyncTaskRunner
 from tests.ui.conftest import CountingChime
@@ -40,9 +41,13 @@ def test_demo_shows_the_whole_flow(qtbot: QtBot, demo: tuple[bootstrap.Runtime, 
         window.show()
         assert unlabeled_focusable(window) == []
 
-    # The two desks come pre-filled with Balie 1 and Balie 2: one click to sign in.
+    # The two desks come pre-filled with Balie 1 / balie1 and Balie 2 / balie2: type the password.
+    assert balie_2.sign_in_screen.staff_edit.text() == "balie2"
+    qtbot.keyClicks(balie_2.sign_in_screen.password_edit, DEMO_STAFF["balie2"][2])
     balie_2.sign_in_screen.sign_in_button.click()
     assert balie_2.desk_screen is not None and "Balie 2" in balie_2.desk_screen.title.text()
+    assert "Mohamed El Amrani" in balie_2.desk_screen.title.text()
+    assert balie_2.workspace is not None  # the KCC workspace beside the queue
 
     snapshot = runtime.queue.snapshot(runtime.location_id)
     rijbewijs = next(s.service.id for s in snapshot.services if s.service.name_nl == "Rijbewijs")
