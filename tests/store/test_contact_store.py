@@ -152,3 +152,23 @@ def test_database_refusal_is_typed_and_carries_no_bsn(database: Database) -> Non
     assert error.__cause__ is None and error.__suppress_context__
     with pytest.raises(ContactNotFound):
         store.get_contact(contact.id)
+
+
+def test_migration_0006_downgrades_and_upgrades_again(database: Database) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect
+
+    from app.store.database import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with database.writer.connect() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0005")
+        conn.commit()
+        tables = set(inspect(conn).get_table_names())
+    assert not {"klantcontacten", "interne_taken"} & tables
+    database.upgrade()
+    with database.reader.connect() as conn:
+        assert {"klantcontacten", "interne_taken"} <= set(inspect(conn).get_table_names())
