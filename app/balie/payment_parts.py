@@ -41,11 +41,11 @@ BUTTON_TEXTS = (
 )
 
 
-def parse_amount(text: str) -> int:
+def parse_amount(text: str, *, allow_zero: bool = False) -> int:
     """'12,50', '12.50', '€ 12' → cents. Anything else is an AmountInvalid with a Dutch message."""
     match = _AMOUNT.fullmatch(text.strip())
-    cents = int(match.group(1)) * 100 + int(match.group(2) or 0) if match else 0
-    if cents <= 0:
+    cents = int(match.group(1)) * 100 + int(match.group(2) or 0) if match else -1
+    if cents < 0 or (cents == 0 and not allow_zero):
         raise AmountInvalid("Vul een bedrag in euro in, bijvoorbeeld 77,87.")
     return cents
 
