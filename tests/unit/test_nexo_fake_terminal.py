@@ -28,7 +28,13 @@ def test_approved_with_receipt_and_display_texts() -> None:
     result = terminal.pay(PaymentRequest("S1", "leges-1", 7787), shown.append)
     assert (result.outcome, result.amount_cents, result.approval_code) == (Outcome.APPROVED, 7787, "000001")
     assert "Totaal: EUR 77,87" in result.cardholder_receipt
-    assert shown == ["Presenteer of steek uw kaart", "Voer uw pincode in"]
+    assert shown == [
+        "Betaling gestart op de betaalautomaat",
+        "Kaart gelezen",
+        "De klant toetst de pincode in",
+        "Pincode ingevoerd",
+        "Betaling afgerond op de betaalautomaat",
+    ]
 
 
 @pytest.mark.parametrize(

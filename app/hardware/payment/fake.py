@@ -22,6 +22,7 @@ from app.core.payment.ports import (
     TerminalUnreachable,
 )
 from app.core.payment.state import Outcome, StatusResult, check_service_id
+from app.hardware.payment.nexo_display import EVENT_TEXTS
 from app.hardware.payment.scenarios import Scenario, scenario_for
 
 
@@ -76,15 +77,21 @@ class FakeTerminal:
             if request.service_id in self._log:
                 return self._finish(request, Outcome.DECLINED, reason="NotAllowed", log=False)
             self._log[request.service_id] = None
-        self._show(on_display, "Presenteer of steek uw kaart")
+        # The same cashier texts the nexo driver passes on from the terminal's display notifications.
+        self._show(on_display, "TENDER_CREATED")
         if scenario is Scenario.HANG_UNTIL_ABORTED:
             outcome = self._hang(request.service_id)
+            self._show(on_display, "TENDER_FINAL")
             return self._finish(request, outcome)
-        if scenario is Scenario.DECLINE:
-            return self._finish(request, Outcome.DECLINED, reason="Refusal")
         if scenario is Scenario.CITIZEN_CANCELS:
+            self._show(on_display, "TENDER_FINAL")
             return self._finish(request, Outcome.ABORTED, reason="Cancel")
-        self._show(on_display, "Voer uw pincode in")
+        self._show(on_display, "CARD_PRESENTED")
+        if scenario is Scenario.DECLINE:
+            self._show(on_display, "TENDER_FINAL")
+            return self._finish(request, Outcome.DECLINED, reason="Refusal")
+        for event in ("WAIT_FOR_PIN", "PIN_ENTERED", "TENDER_FINAL"):
+            self._show(on_display, event)
         result = self._finish(request, Outcome.APPROVED)
         if scenario in (Scenario.APPROVE_THEN_DROP, Scenario.APPROVE_GARBLED):
             raise OutcomeUnknown("Geen bruikbaar antwoord van de betaalautomaat.", service_id=request.service_id)
@@ -178,7 +185,8 @@ class FakeTerminal:
                 self._log[request.service_id] = result
         return result
 
-    def _show(self, on_display: DisplayCallback, line: str) -> None:
+    def _show(self, on_display: DisplayCallback, event: str) -> None:
+        line = EVENT_TEXTS[event]
         self.displayed.append(line)
         on_display(line)
 

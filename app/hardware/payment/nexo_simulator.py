@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import http.client
 import json
 import logging
 import secrets
@@ -28,6 +29,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from app.core.payment.errors import PaymentError
 from app.hardware.payment import nexo_sim_responses as out
@@ -38,6 +40,7 @@ from app.hardware.payment.nexo_crypto import (
     derive_keys,
     encrypt_message,
 )
+from app.hardware.payment.nexo_display import display_notification
 from app.hardware.payment.nexo_messages import (
     REQUEST,
     Category,
@@ -86,12 +89,14 @@ class NexoSimulator:
         state_file: Path | None = None,
         slow_delay: float = 2.0,
         hang_limit: float = 120.0,
+        display_url: str | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.credentials = credentials or demo_credentials()
         self.poi_id = poi_id
         self.slow_delay = slow_delay
         self.hang_limit = hang_limit  # a real terminal gives up after its own time-out too
+        self.display_url = display_url  # the till's display-notification endpoint (Adyen "display URL")
         self._clock = clock
         self._requested_port = port
         self._log = TransactionLog(state_file, poi_id)
@@ -229,9 +234,15 @@ class NexoSimulator:
                 return out.envelope(header, "PaymentResponse", failure)
             self._pending[key] = pending
             self._changed.notify_all()
+        transaction_id = str(sale_transaction.get("TransactionID", ""))[:64]
+
+        def notify(event: str) -> None:
+            self._notify(header.sale_id, event, transaction_id)
+
+        notify("TENDER_CREATED")
         self._show("Presenteer of steek uw kaart")
         try:
-            approved = self._play(scenario, pending)
+            approved = self._play(scenario, pending, notify)
         finally:
             with self._lock:
                 self._pending.pop(key, None)
@@ -243,6 +254,7 @@ class NexoSimulator:
             condition, reason = self._failure_for(scenario, pending)
             result = out.failed_payment(sale_transaction, condition, reason, poi_transaction)
             self._show("Betaling afgebroken" if condition is not ErrorCondition.REFUSAL else "Geweigerd")
+        notify("TENDER_FINAL")
         answer = out.envelope(header, "PaymentResponse", result)
         response_header = answer["SaleToPOIResponse"]["MessageHeader"]
         with self._changed:
@@ -254,17 +266,21 @@ class NexoSimulator:
             raise _Garble(answer)
         return answer
 
-    def _play(self, scenario: Scenario, pending: _Pending) -> bool:
+    def _play(self, scenario: Scenario, pending: _Pending, notify: Callable[[str], None]) -> bool:
         """Wait as the scenario says; True when the payment ends approved."""
         if scenario is Scenario.HANG_UNTIL_ABORTED:
             pending.aborted.wait(self.hang_limit)
             return False
-        if scenario is Scenario.SLOW:
-            self._show("Voer uw pincode in")
-            return not pending.aborted.wait(self.slow_delay)
-        if scenario in (Scenario.DECLINE, Scenario.CITIZEN_CANCELS):
+        if scenario is Scenario.CITIZEN_CANCELS:
             return False
+        notify("CARD_PRESENTED")
+        if scenario is Scenario.DECLINE:
+            return False
+        notify("WAIT_FOR_PIN")
         self._show("Voer uw pincode in")
+        if scenario is Scenario.SLOW and pending.aborted.wait(self.slow_delay):
+            return False
+        notify("PIN_ENTERED")
         return not pending.aborted.is_set()
 
     def _failure_for(self, scenario: Scenario, pending: _Pending) -> tuple[ErrorCondition, str]:
@@ -317,6 +333,24 @@ class NexoSimulator:
                     if isinstance(item, dict) and isinstance(item.get("Text"), str):
                         self._show(item["Text"][:200])
         return out.envelope(header, "DisplayResponse", {"Response": out.response(Result.SUCCESS)})
+
+    def _notify(self, sale_id: str, event: str, transaction_id: str) -> None:
+        """A display notification to the till's display URL, if one is set; failures do not matter."""
+        url = self.display_url
+        if not url:
+            return
+        header = Header.request(Category.DISPLAY, secrets.token_hex(5), sale_id, self.poi_id)
+        message = display_notification(header, event, transaction_id, self._clock())
+        body = json.dumps(encrypt_message(message, self.credentials)).encode()
+        parts = urlsplit(url)
+        connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port or 80, timeout=5)
+        try:
+            connection.request("POST", parts.path or "/", body, {"Content-Type": "application/json"})
+            connection.getresponse().read()
+        except (OSError, http.client.HTTPException) as error:
+            log.info("nexo simulator: display notification not delivered (%s)", type(error).__name__)
+        finally:
+            connection.close()
 
     def _show(self, line: str) -> None:
         with self._lock:
@@ -421,10 +455,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state-file", type=Path, default=None)
     parser.add_argument("--poi-id", default=DEMO_POI_ID)
     parser.add_argument("--slow-delay", type=float, default=2.0)
+    parser.add_argument("--display-url", default=None, help="display notifications naar de kassa")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr)
     simulator = NexoSimulator(
-        poi_id=args.poi_id, port=args.port, state_file=args.state_file, slow_delay=args.slow_delay
+        poi_id=args.poi_id,
+        port=args.port,
+        state_file=args.state_file,
+        slow_delay=args.slow_delay,
+        display_url=args.display_url,
     )
     simulator.start()
     stop = threading.Event()

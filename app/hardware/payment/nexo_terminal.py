@@ -32,6 +32,7 @@ from app.core.payment.ports import (
 from app.core.payment.state import check_service_id
 from app.hardware.payment import nexo_messages as msg
 from app.hardware.payment.nexo_crypto import MAX_MESSAGE_BYTES, NexoCredentials, decrypt_message, encrypt_message
+from app.hardware.payment.nexo_display import DisplayListener
 from app.hardware.payment.nexo_parse import payment_result, response_body, status_reply, totals
 from app.hardware.payment.tls import check_pin, normalise_fingerprint, pinned_client_context
 
@@ -59,8 +60,11 @@ class NexoSettings:
 class NexoTerminal:
     """PaymentTerminal over nexo/HTTPS. open() checks the settings; no I/O on attribute access."""
 
-    def __init__(self, settings: NexoSettings, clock: Clock | None = None) -> None:
+    def __init__(
+        self, settings: NexoSettings, clock: Clock | None = None, display: DisplayListener | None = None
+    ) -> None:
         self._settings = settings
+        self._display = display
         self._clock = clock or SystemClock()
         self._fingerprint = ""
         self._context: ssl.SSLContext | None = None
@@ -95,7 +99,13 @@ class NexoTerminal:
             request.operator_id,
         )
         log.info("nexo payment %s to %s", request.service_id, self.poi_id)
-        answer = self._exchange(message, self._settings.payment_timeout)
+        if self._display is not None:
+            self._display.route(self.poi_id, on_display)
+        try:
+            answer = self._exchange(message, self._settings.payment_timeout)
+        finally:
+            if self._display is not None:
+                self._display.route(self.poi_id, None)
         try:
             _, body = response_body(answer, msg.Category.PAYMENT, request.service_id, self.poi_id)
             result = payment_result(body, request.service_id)
