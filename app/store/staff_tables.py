@@ -43,4 +43,6 @@ audit_log = Table(
     Column("reason", String(300), nullable=False),
     Column("outcome", String(20), nullable=False),
     Index("ix_audit_log_at", "at"),
+    # Plain INSERT without RETURNING: a desk may add entries but has no SELECT, not even on id.
+    implicit_returning=False,
 )
