@@ -276,3 +276,22 @@ def test_log_and_certificate_survive_a_restart(tmp_path: Path) -> None:
         again.close()
     finally:
         second.stop()
+
+
+def test_close_wakes_a_waiting_payment_as_unknown(terminal: NexoTerminal, simulator: NexoSimulator) -> None:
+    service_id = next_id()
+    errors: list[Exception] = []
+
+    def hang() -> None:
+        try:
+            pay(terminal, amount_for(Scenario.HANG_UNTIL_ABORTED), service_id)
+        except OutcomeUnknown as error:
+            errors.append(error)
+
+    worker = threading.Thread(target=hang)
+    worker.start()
+    assert simulator.wait_until_in_progress(service_id)
+    terminal.close()
+    worker.join(timeout=20)
+    assert not worker.is_alive()
+    assert len(errors) == 1

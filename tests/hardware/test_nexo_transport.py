@@ -24,6 +24,7 @@ from app.hardware.payment.tls import generate_self_signed, server_context
 
 POI_ID = "V400m-HOSTILE"
 IDENTITY = generate_self_signed(POI_ID)
+TRICKLE = b"<trickle>"
 Reply = Callable[[bytes], bytes | None]  # request bytes → raw HTTP answer (None: close silently)
 
 
@@ -38,7 +39,9 @@ class _Handler(socketserver.BaseRequestHandler):
             request = _read_request(connection)
             server.received.append(request)
             answer = server.reply(request)
-            if answer is not None:
+            if answer == TRICKLE:
+                _trickle(connection, server.stopped)
+            elif answer is not None:
                 connection.sendall(answer)
 
 
@@ -50,7 +53,18 @@ class _HostileServer(socketserver.ThreadingTCPServer):
         self.context = context
         self.reply = reply
         self.received: list[bytes] = []
+        self.stopped = threading.Event()
         super().__init__(("127.0.0.1", 0), _Handler)
+
+
+def _trickle(connection: ssl.SSLSocket, stopped: threading.Event) -> None:
+    """A valid status line, then one header byte every 50 ms: each read finishes in time, the whole never."""
+    try:
+        connection.sendall(b"HTTP/1.1 200 OK\r\n")
+        while not stopped.wait(0.05):
+            connection.sendall(b"X")
+    except OSError:
+        return
 
 
 def _read_request(connection: ssl.SSLSocket) -> bytes:
@@ -106,6 +120,7 @@ def hostile(tmp_path: Path) -> Iterator[Callable[[Reply], NexoTerminal]]:
     for terminal in terminals:
         terminal.close()
     for server in servers:
+        server.stopped.set()
         server.shutdown()
         server.server_close()
 
@@ -182,3 +197,27 @@ def test_no_tls_handshake_is_unreachable() -> None:
         terminal.open()
         with pytest.raises(TerminalUnreachable):
             pay(terminal)
+
+
+def test_a_trickling_answer_ends_at_the_deadline(tmp_path: Path) -> None:
+    context = server_context(IDENTITY, str(tmp_path))
+    server = _HostileServer(context, lambda _request: TRICKLE)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    settings = NexoSettings(
+        host="127.0.0.1",
+        port=server.server_address[1],
+        poi_id=POI_ID,
+        sale_id="LOKET",
+        credentials=demo_credentials(),
+        fingerprint=IDENTITY.fingerprint,
+        payment_timeout=0.5,  # each byte comes within this, the whole answer never does
+    )
+    terminal = NexoTerminal(settings)
+    terminal.open()
+    try:
+        with pytest.raises(OutcomeUnknown):
+            pay(terminal)
+    finally:
+        server.stopped.set()
+        server.shutdown()
+        server.server_close()

@@ -10,9 +10,11 @@ thread while `pay` blocks.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import logging
+import socket
 import ssl
 import threading
 from dataclasses import dataclass
@@ -85,7 +87,7 @@ class NexoTerminal:
             self._context = None
             connections = list(self._connections)
         for connection in connections:
-            connection.close()
+            _interrupt(connection)
 
     def pay(self, request: PaymentRequest, on_display: DisplayCallback) -> TerminalResult:
         check_service_id(request.service_id)
@@ -172,7 +174,12 @@ class NexoTerminal:
     def _post(self, message: msg.Json, timeout: float) -> bytes:
         body = json.dumps(encrypt_message(message, self._settings.credentials), separators=(",", ":")).encode()
         connection = self._connect()
+        # The socket time-out bounds each read; the timer bounds the whole answer (a terminal that
+        # trickles one byte at a time must not keep the desk waiting forever).
+        deadline = threading.Timer(timeout, _interrupt, (connection,))
+        deadline.daemon = True
         try:
+            deadline.start()
             try:
                 assert connection.sock is not None
                 connection.sock.settimeout(timeout)
@@ -187,6 +194,7 @@ class NexoTerminal:
                 raise OutcomeUnknown("De betaalautomaat gaf een onbruikbaar antwoord.", http_status=response.status)
             return data
         finally:
+            deadline.cancel()
             self._forget(connection)
 
     def _connect(self) -> http.client.HTTPSConnection:
@@ -203,6 +211,8 @@ class NexoTerminal:
             connection.connect()
             assert isinstance(connection.sock, ssl.SSLSocket)
             check_pin(connection.sock, self._fingerprint)
+            # Never let http.client reconnect by itself: that connection would skip the pin check.
+            connection.auto_open = 0
         except PaymentError:
             connection.close()
             raise
@@ -218,3 +228,12 @@ class NexoTerminal:
         with self._lock:
             self._connections.discard(connection)
         connection.close()
+
+
+def _interrupt(connection: http.client.HTTPSConnection) -> None:
+    """Wake a thread blocked on this connection (close alone may leave its read hanging)."""
+    sock = connection.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+    connection.close()
