@@ -126,7 +126,6 @@ class KnowledgePanel(QWidget):
         label = QLabel()
         label.setObjectName("articleText")
         label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
 
     def retranslate_ui(self) -> None:

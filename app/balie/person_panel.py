@@ -89,7 +89,7 @@ class PersonPanel(QWidget):
         self._runner = runner
         self._reason_typed = False
         self.person: Person | None = None
-        self._found: list[Person] = []
+        self.found: list[Person] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(6)
@@ -203,7 +203,7 @@ class PersonPanel(QWidget):
         self.error_area.clear_error()
         self.results.clear()
         self.results.hide()
-        self._found = []
+        self.found = []
         self._show_person(None)
 
     # --- looking up ---------------------------------------------------------------------
@@ -253,7 +253,7 @@ class PersonPanel(QWidget):
         self.error_area.show_error(error)
 
     def _show_found(self, persons: list[Person]) -> None:
-        self._found = persons
+        self.found = persons
         self.results.blockSignals(True)
         self.results.clear()
         for person in persons:
@@ -269,8 +269,8 @@ class PersonPanel(QWidget):
         self._show_person(persons[0])
 
     def _pick_row(self, row: int) -> None:
-        if 0 <= row < len(self._found):
-            self._show_person(self._found[row])
+        if 0 <= row < len(self.found):
+            self._show_person(self.found[row])
 
     # --- the person card ----------------------------------------------------------------
 

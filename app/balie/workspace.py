@@ -118,6 +118,7 @@ class KccWorkspace(QWidget):
             self.tabs.setTabText(2, "Persoon (geen toegang)")
             self.tabs.setTabToolTip(2, "Uw rol mag geen personen opvragen in de BRP.")
         self.tabs.setAccessibleName("Klantcontact, kennisbank, persoon en doorgezette vragen (Ctrl+1 tot en met 4)")
+        self.tabs.tabBar().setAccessibleName("Tabbladen van de balie")
         self.confirm_text.setText("Voor dit bezoek is nog geen klantcontact vastgelegd. Toch afronden?")
         self.finish_anyway_button.setText("Toch afronden")
         self.finish_anyway_button.setAccessibleName("Toch afronden zonder klantcontact")
