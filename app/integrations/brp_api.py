@@ -78,7 +78,7 @@ class HaalCentraalRegistry:
         answer = self._post(
             {"type": "RaadpleegMetBurgerservicenummer", "burgerservicenummer": [bsn], "fields": list(RAADPLEEG_FIELDS)}
         )
-        persons = self._persons(answer, "RaadpleegMetBurgerservicenummer")
+        persons = persons_from_answer(answer, "RaadpleegMetBurgerservicenummer")
         if len(persons) > 1:
             raise PersonAmbiguous("Bij dit BSN horen meer persoonslijsten. Geef dit door aan de afdeling Burgerzaken.")
         return persons[0] if persons else None
@@ -95,7 +95,7 @@ class HaalCentraalRegistry:
         }
         if include_deceased:
             query["inclusiefOverledenPersonen"] = True
-        return self._persons(self._post(query), "ZoekMetGeslachtsnaamEnGeboortedatum")
+        return persons_from_answer(self._post(query), "ZoekMetGeslachtsnaamEnGeboortedatum")
 
     # ---- HTTP ------------------------------------------------------------------------------
 
@@ -152,17 +152,20 @@ class HaalCentraalRegistry:
             )
         return BrpUnavailable("De BRP gaf een onverwacht antwoord.", reason="unexpected", status=status)
 
-    def _persons(self, answer: Any, kind: str) -> list[Person]:
-        try:
-            if not isinstance(answer, dict) or answer.get("type") != kind:
-                raise _Shape("type")
-            personen = answer.get("personen", [])
-            if not isinstance(personen, list):
-                raise _Shape("personen")
-            return [person_from_json(p) for p in personen]
-        except (_Shape, KeyError, TypeError, ValueError, AttributeError):
-            log.warning("BRP API: answer does not have the promised shape")
-            raise BrpUnavailable(_UNREADABLE, reason="shape") from None
+
+def persons_from_answer(answer: Any, kind: str) -> list[Person]:
+    """The persons in a decoded 200 answer of query type `kind`; BrpUnavailable when it is not
+    the shape the API promises (whatever the JSON holds: never another exception)."""
+    try:
+        if not isinstance(answer, dict) or answer.get("type") != kind:
+            raise _Shape("type")
+        personen = answer.get("personen", [])
+        if not isinstance(personen, list):
+            raise _Shape("personen")
+        return [person_from_json(p) for p in personen]
+    except (_Shape, KeyError, TypeError, ValueError, AttributeError, OverflowError):
+        log.warning("BRP API: answer does not have the promised shape")
+        raise BrpUnavailable(_UNREADABLE, reason="shape") from None
 
 
 # ---- API JSON -> Person ------------------------------------------------------------------------
@@ -192,6 +195,13 @@ def _code(value: Any) -> str:
     return _text(_obj(value).get("code"))
 
 
+def _int(value: Any, low: int, high: int) -> int:
+    # The schema's Jaar (1..9999) and Maand (1..12); a bool is not a number here.
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise _Shape("number out of range")
+    return value
+
+
 def datum_from_json(value: Any) -> BrpDatum:
     datum = _obj(value)
     kind = datum.get("type")
@@ -199,12 +209,9 @@ def datum_from_json(value: Any) -> BrpDatum:
         day = date.fromisoformat(_text(datum.get("datum")))
         return BrpDatum(day.year, day.month, day.day)
     if kind == "JaarMaandDatum":
-        month = int(datum["maand"])
-        if not 1 <= month <= 12:
-            raise _Shape("maand")
-        return BrpDatum(int(datum["jaar"]), month)
+        return BrpDatum(_int(datum.get("jaar"), 1, 9999), _int(datum.get("maand"), 1, 12))
     if kind == "JaarDatum":
-        return BrpDatum(int(datum["jaar"]))
+        return BrpDatum(_int(datum.get("jaar"), 1, 9999))
     if kind in ("DatumOnbekend", None):
         return BrpDatum()
     raise _Shape("datum type")
@@ -230,8 +237,8 @@ def _verblijfplaats(persoon: dict[str, Any]) -> Verblijfplaats | None:
     if kind != "Adres":
         raise _Shape("verblijfplaats type")
     huisnummer = adres.get("huisnummer")
-    if huisnummer is not None and (not isinstance(huisnummer, int) or isinstance(huisnummer, bool)):
-        raise _Shape("huisnummer")
+    if huisnummer is not None:
+        huisnummer = _int(huisnummer, 1, 99999)
     return Verblijfplaats(
         straat=_text(adres.get("officieleStraatnaam")) or _text(adres.get("korteStraatnaam")),
         huisnummer=huisnummer,
