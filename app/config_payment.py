@@ -36,6 +36,7 @@ class PaymentTerminalSettings:
     key_version: int = 0
     passphrase_file: str = ""
     certificate_fingerprint: str = ""  # SHA-256 of the terminal's certificate, hex
+    display_port: int = 0  # where the terminal posts its display texts (its display URL); 0: none
     # opi: who we are to the terminal, and where it sends display and receipt requests to us
     workstation_id: str = ""
     device_port: int = 4102
@@ -90,6 +91,8 @@ def check_terminal(terminal: PaymentTerminalSettings, error_at: ErrorAt) -> None
     for name in _NEXO_NEEDS:
         if not getattr(terminal, name):
             raise error_at(f"pinautomaat van soort 'nexo' heeft '{name}' nodig", name)
+    if terminal.display_port:
+        _check_port(terminal.display_port, "display_port", error_at)
     if terminal.key_version < 1:
         raise error_at("'key_version' moet 1 of hoger zijn (de versie van de sleutel)", "key_version")
     if not _FINGERPRINT.fullmatch(terminal.fingerprint):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
+from app.core.printing import euro
 from app.core.queue.service import QueueSnapshot, ServiceStatus
+from app.kiosk.payment_screen import KioskProduct
 from app.ui.texts import band_text
 from app.ui.widgets import ErrorArea
 
@@ -67,6 +70,8 @@ class StartScreen(QWidget):
 
     #: the citizen tapped an open service; the window issues the ticket
     ticket_requested = Signal(int)
+    #: the citizen chose something to pay for at the kiosk (a KioskProduct)
+    payment_requested = Signal(object)
 
     def __init__(self, scale: float = 1.0, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,6 +99,10 @@ class StartScreen(QWidget):
         self._button_box.setSpacing(round(24 * scale))
         self._columns = 1
         layout.addLayout(self._button_box, 3)
+        self._product_box = QHBoxLayout()
+        self._product_box.setSpacing(round(24 * scale))
+        layout.addLayout(self._product_box)
+        self.product_buttons: list[QPushButton] = []
         layout.addWidget(self.error_area)
         layout.addStretch(1)
         self.footer = QLabel()
@@ -107,6 +116,23 @@ class StartScreen(QWidget):
         self.title.setText("Waarvoor komt u?")
         self.subtitle.setText("Tik op uw keuze. U krijgt dan een volgnummer.")
         self.footer.setText("Hulp nodig? Een medewerker in de hal helpt u graag.")
+
+    def show_products(self, products: Sequence[KioskProduct]) -> None:
+        """Self-service payments next to the queue: one large button per product."""
+        for button in self.product_buttons:
+            button.deleteLater()
+        self.product_buttons = []
+        for product in products:
+            button = QPushButton(f"Betalen: {product.name} ({euro(product.amount_cents)})")
+            button.setObjectName("doneButton")
+            button.setAccessibleName(f"{product.name} betalen met uw bankpas, {euro(product.amount_cents)}")
+            button.clicked.connect(lambda _=False, p=product: self._pay(p))
+            self._product_box.addWidget(button)
+            self.product_buttons.append(button)
+
+    def _pay(self, product: KioskProduct) -> None:
+        self.error_area.clear_error()
+        self.payment_requested.emit(product)
 
     def button_for(self, service_id: int) -> ServiceButton:
         return self._buttons[service_id]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent
@@ -12,9 +12,12 @@ from PySide6.QtWidgets import QLabel, QLayout, QPushButton, QStackedWidget, QVBo
 from app.core.errors import LoketError
 from app.core.events import DatabaseStatusChanged, Event
 from app.core.identity.reading import IdentityReading
+from app.core.payment.service import PaymentService, kiosk_actor
+from app.core.payment.state import FINAL_STATES, PaymentState
 from app.core.printing import PaperLevel, PrinterStatus
 from app.core.queue.service import IssuedTicket, QueueService, QueueSnapshot
 from app.kiosk.id_check_screen import IdCheckScreen
+from app.kiosk.payment_screen import PAYMENT_HELP, KioskProduct, PaymentHelpRequest, PaymentScreen
 from app.kiosk.start_screen import StartScreen
 from app.kiosk.ticket_screen import TicketScreen
 from app.ui.bridge import EventBridge
@@ -43,8 +46,13 @@ class KioskWindow(QWidget):
         ticket_url: Callable[[str], str] | None = None,
         printer_status: Callable[[], PrinterStatus] | None = None,
         read_specimen_card: Callable[[], IdentityReading] | None = None,
+        payment: PaymentService | None = None,
+        payment_runner: TaskRunner | None = None,
+        payment_products: Sequence[KioskProduct] = (),
         parent: QWidget | None = None,
     ) -> None:
+        """`payment`: card payment at this kiosk, with its own runner of at least two workers
+        (a payment blocks one; "Stoppen" needs the other) and what can be paid for."""
         super().__init__(parent)
         self._read_specimen_card = read_specimen_card  # demo only: the specimen card on a simulated reader
         self._queue = queue
@@ -76,6 +84,16 @@ class KioskWindow(QWidget):
         self.stack.addWidget(self.ticket_screen)
         self.id_check_screen = IdCheckScreen(text_scale)
         self.stack.addWidget(self.id_check_screen)
+        self.payment_screen: PaymentScreen | None = None
+        if payment is not None:
+            actor = kiosk_actor(f"locatie-{location_id}")
+            self.payment_screen = PaymentScreen(payment, payment_runner or runner, actor, text_scale)
+            self.stack.addWidget(self.payment_screen)
+            self.start_screen.show_products(payment_products)
+            self.start_screen.payment_requested.connect(self.start_payment)
+            self.payment_screen.done_requested.connect(self.show_start)
+            self.payment_screen.help_requested.connect(self._payment_help)
+            self.payment_screen.state_changed.connect(self._payment_state)
         layout.addWidget(self.stack)
         # Demo only: stands in for putting an ID card on the reader.
         self.specimen_button = QPushButton()
@@ -158,6 +176,8 @@ class KioskWindow(QWidget):
         self._runner.run(lambda: self._queue.issue_ticket(service_id), self._issued, self._issue_failed)
 
     def show_start(self) -> None:
+        if self.payment_screen is not None and self.payment_screen.busy:
+            return  # the terminal still works on a payment: the citizen must see how it ends
         self.return_timer.stop()
         self.id_check_screen.wipe()  # kiosk sessions keep no personal data
         self.stack.setCurrentWidget(self.start_screen)
@@ -174,6 +194,30 @@ class KioskWindow(QWidget):
         self.stack.setCurrentWidget(self.id_check_screen)
         self.specimen_button.hide()
         self._runner.run(self._read_specimen_card, self._card_read, self._card_failed)
+
+    def start_payment(self, product: KioskProduct) -> None:
+        if self.payment_screen is None or self.stack.currentWidget() is self.payment_screen:
+            return
+        self.return_timer.stop()
+        self.stack.setCurrentWidget(self.payment_screen)
+        self.specimen_button.hide()
+        self.payment_screen.begin(product)
+
+    def _payment_state(self, state: PaymentState) -> None:
+        # Back to the start after a while once it is over; never while an outcome is open.
+        if state in FINAL_STATES and self.stack.currentWidget() is self.payment_screen:
+            self.return_timer.start()
+        else:
+            self.return_timer.stop()
+
+    def _payment_help(self, request: PaymentHelpRequest) -> None:
+        log.warning("kiosk: payment %s needs a person (%s)", request.order_id, request.state.value)
+        location_id = self._location_id
+        self._runner.run(
+            lambda: self._queue.raise_device_alert(location_id, "payment_terminal", PAYMENT_HELP),
+            lambda _result: None,
+            lambda error: log.error("hulpvraag betaling mislukt: %s", error.code),
+        )
 
     def _card_read(self, reading: IdentityReading) -> None:
         if self.stack.currentWidget() is not self.id_check_screen:

@@ -144,3 +144,32 @@ def test_opi_test_payment_shows_terminal_texts(tmp_path: Path, capsys: pytest.Ca
     assert "uitkomst: gelukt" in out
     assert "bon van de pinautomaat:" in out
     assert simulator.transactions()[0].amount_cents == 1
+
+
+def test_simulator_kind_pays_through_nexo_with_the_terminals_texts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "loket.toml"
+    path.write_text(HEAD + '[devices.payment_terminal]\nkind = "simulator"\n', encoding="utf-8")
+    code, out, _ = run(capsys, "--config", str(path), "--test")
+    assert code == cli.EXIT_OK
+    assert "automaat: Betaling gestart op de betaalautomaat" in out  # a signed display notification
+    assert "uitkomst: gelukt" in out
+
+
+def test_demo_terminal_is_pinned_to_its_own_simulator(tmp_path: Path) -> None:
+    from app.core.payment.ports import PaymentRequest
+    from app.hardware.payment.factory import SIMULATOR_STATE, start_demo_terminal
+
+    simulator, terminal = start_demo_terminal(tmp_path / "demo")
+    shown: list[str] = []
+    try:
+        result = terminal.pay(PaymentRequest("DEMO1", "ref1", 940), shown.append)
+    finally:
+        terminal.close()
+        simulator.stop()
+    assert result.outcome.value == "approved" and result.amount_cents == 940
+    assert "Pincode ingevoerd" in shown
+    state = tmp_path / "demo" / SIMULATOR_STATE
+    assert state.exists()
+    assert (state.parent.stat().st_mode & 0o077) == 0  # holds the simulator's private key

@@ -12,7 +12,9 @@ import os
 import secrets
 import stat
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 from app.config import PaymentTerminalSettings
 from app.core.errors import ConfigError
@@ -25,6 +27,7 @@ from app.core.payment.ports import (
     TerminalTotals,
 )
 from app.hardware.payment.nexo_crypto import NexoCredentials, derive_keys
+from app.hardware.payment.nexo_display import DisplayListener
 from app.hardware.payment.nexo_simulator import NexoSimulator
 from app.hardware.payment.nexo_terminal import NexoSettings, NexoTerminal
 from app.hardware.payment.opi_terminal import OpiSettings, OpiTerminal
@@ -108,6 +111,22 @@ def opi_settings(settings: PaymentTerminalSettings) -> OpiSettings:
     )
 
 
+def _nexo_terminal(settings: PaymentTerminalSettings) -> PaymentTerminal:
+    nexo = nexo_settings(settings, read_passphrase(settings.passphrase_file))
+    if not settings.display_port:
+        return NexoTerminal(nexo)
+    # The terminal posts its display texts here (its "display URL"); only signed ones are accepted.
+    listener = DisplayListener(nexo.credentials, "0.0.0.0", settings.display_port)
+    try:
+        listener.start()
+    except OSError as error:
+        raise ConfigError(
+            f"poort {settings.display_port} voor de teksten van de pinautomaat is niet vrij ({error.strerror})",
+            key="devices.payment_terminal.display_port",
+        ) from None
+    return OwningTerminal(NexoTerminal(nexo, display=listener), [listener])
+
+
 def open_payment_terminal(settings: PaymentTerminalSettings | None, data_dir: Path | None = None) -> PaymentTerminal:
     """The configured terminal, opened (no payment, no network traffic yet for nexo).
 
@@ -118,12 +137,12 @@ def open_payment_terminal(settings: PaymentTerminalSettings | None, data_dir: Pa
         raise NoPaymentTerminal("er is geen pinautomaat ingesteld ([devices.payment_terminal])")
     terminal: PaymentTerminal
     if settings.kind == "nexo":
-        terminal = NexoTerminal(nexo_settings(settings, read_passphrase(settings.passphrase_file)))
+        terminal = _nexo_terminal(settings)
     elif settings.kind == "opi":
         terminal = OpiTerminal(opi_settings(settings))
     elif settings.kind == "simulator":
-        simulator, nexo = start_demo_terminal(data_dir)
-        return SimulatedNexoTerminal(nexo, simulator)
+        simulator, simulated = start_demo_terminal(data_dir)
+        return OwningTerminal(simulated, [simulator])
     else:
         from app.hardware.payment.fake import FakeTerminal
 
@@ -133,12 +152,16 @@ def open_payment_terminal(settings: PaymentTerminalSettings | None, data_dir: Pa
     return terminal
 
 
-class SimulatedNexoTerminal:
-    """A nexo terminal together with the simulator it talks to; close() stops both."""
+class Stoppable(Protocol):
+    def stop(self) -> None: ...
 
-    def __init__(self, terminal: NexoTerminal, simulator: NexoSimulator) -> None:
+
+class OwningTerminal:
+    """A terminal together with what only it uses (display listener, simulator); close() stops those too."""
+
+    def __init__(self, terminal: PaymentTerminal, owned: Sequence[Stoppable]) -> None:
         self._terminal = terminal
-        self.simulator = simulator
+        self._owned = tuple(owned)
 
     @property
     def poi_id(self) -> str:
@@ -149,7 +172,8 @@ class SimulatedNexoTerminal:
 
     def close(self) -> None:
         self._terminal.close()
-        self.simulator.stop()
+        for part in self._owned:
+            part.stop()
 
     def pay(self, request: PaymentRequest, on_display: DisplayCallback) -> TerminalResult:
         return self._terminal.pay(request, on_display)
@@ -164,16 +188,19 @@ class SimulatedNexoTerminal:
         return self._terminal.reconcile(service_id, close_period)
 
 
-def start_demo_terminal(data_dir: Path | None) -> tuple[NexoSimulator, NexoTerminal]:
+def start_demo_terminal(data_dir: Path | None) -> tuple[NexoSimulator, PaymentTerminal]:
     """A nexo simulator on 127.0.0.1 (ephemeral port, throwaway key) and a terminal pinned to its
-    certificate, opened. The caller stops the simulator after closing the terminal.
+    certificate, opened, with the terminal's display texts coming back over a display listener on
+    127.0.0.1. The caller closes the terminal (which stops the listener), then stops the simulator.
 
     The simulator keeps its transaction log in `data_dir` (private to the user), so payments left
     open by a crash of the demo are found again by the status query after a restart."""
     passphrase = throwaway_passphrase()
     credentials = NexoCredentials(DEMO_KEY_IDENTIFIER, 1, derive_keys(passphrase))
+    listener = DisplayListener(credentials, "127.0.0.1", 0)
+    listener.start()
     state_file = _private_dir(data_dir) / SIMULATOR_STATE if data_dir is not None else None
-    simulator = NexoSimulator(credentials, poi_id=DEMO_POI_ID, state_file=state_file)
+    simulator = NexoSimulator(credentials, poi_id=DEMO_POI_ID, state_file=state_file, display_url=listener.url)
     simulator.start()
     settings = NexoSettings(
         host="127.0.0.1",
@@ -183,7 +210,7 @@ def start_demo_terminal(data_dir: Path | None) -> tuple[NexoSimulator, NexoTermi
         credentials=credentials,
         fingerprint=simulator.fingerprint,
     )
-    terminal = NexoTerminal(settings)
+    terminal = OwningTerminal(NexoTerminal(settings, display=listener), [listener])
     terminal.open()
     log.info("demo payment terminal: nexo simulator on 127.0.0.1:%d", simulator.port)
     return simulator, terminal
