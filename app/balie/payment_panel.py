@@ -244,6 +244,11 @@ class PaymentPanel(QFrame):
 
         self._runner.run(work, lambda _r: self._printed(), self._print_failed)
 
+    @property
+    def order_id(self) -> str | None:
+        """The order on screen (for the klantcontact that records this payment)."""
+        return self._order_id
+
     def actor_changed(self) -> None:
         """Someone else signed in (a team lead at this desk): show what they may do."""
         self._show_state(self._state)

@@ -216,3 +216,38 @@ def test_only_a_team_lead_may_decide_an_unknown_outcome(make_desk: Callable[...,
     assert desk.shown == text_for(PaymentState.APPROVED).desk
     assert [(f.state, f.decided_by) for f in desk.finished] == [(PaymentState.APPROVED, "abakker")]
     assert len(desk.terminal.requests) == 1
+
+
+def test_over_nexo_a_lost_answer_is_recovered_by_the_status_query(
+    qtbot: QtBot, database: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    """The same panel against the nexo simulator on 127.0.0.1: HTTPS with a pinned certificate,
+    encrypted messages, signed display notifications, and x,94 dropping the connection after approving."""
+    from app.hardware.payment.factory import start_demo_terminal
+
+    simulator, terminal = start_demo_terminal(tmp_path / "demo")
+    runner = ThreadPoolTaskRunner(workers=2)
+    journal = SqlPaymentJournal(database, clock)
+    service = PaymentService(terminal, journal, clock, workstation="Balie 3", status_retry_seconds=0)
+    panel = PaymentPanel(service, runner, lambda: CLERK, journal_entries=journal.entries)
+    qtbot.addWidget(panel)
+    panel.show()
+    seen: list[PaymentState] = []
+    panel.state_changed.connect(seen.append)
+    texts: list[str] = []
+    panel.state_changed.connect(lambda _state: texts.append(panel.terminal_label.text()))
+    try:
+        panel.start(7794, "Paspoort")
+        qtbot.waitUntil(lambda: panel.state_label.text() == text_for(PaymentState.APPROVED).desk, timeout=15000)
+        assert runner.wait_for_done()
+    finally:
+        service.close()
+        terminal.close()
+        simulator.stop()
+    assert PaymentState.UNKNOWN in seen and PaymentState.RECOVERING in seen
+    assert seen.index(PaymentState.UNKNOWN) < seen.index(PaymentState.APPROVED)
+    assert "Pincode ingevoerd" in texts  # the terminal's display notification reached the desk
+    assert simulator.totals()[1:] == (1, 7794)  # charged once
+    entries = journal.entries(panel.order_id or "")
+    assert [e.state for e in entries] == [PaymentState.APPROVED]
+    assert entries[0].masked_pan and sum(ch.isdigit() for ch in entries[0].masked_pan) == 4
