@@ -115,7 +115,16 @@ class HaalCentraalRegistry:
             raise BrpUnavailable(
                 "De BRP antwoordt niet op tijd. Probeer het later opnieuw.", reason="timeout"
             ) from None
-        except (urllib.error.URLError, OSError, ValueError) as error:
+        except urllib.error.URLError as error:
+            if isinstance(error.reason, ssl.SSLCertVerificationError):
+                log.warning("BRP API: server certificate not trusted")
+                raise BrpUnavailable(
+                    "De BRP-server heeft een certificaat dat Loket niet vertrouwt. Meld dit aan de beheerder.",
+                    reason="certificate",
+                ) from None
+            log.warning("BRP API unreachable: %s", type(error.reason).__name__)
+            raise BrpUnavailable("De BRP is nu niet bereikbaar. Probeer het later opnieuw.", reason="network") from None
+        except (OSError, ValueError) as error:
             log.warning("BRP API unreachable: %s", type(error).__name__)
             raise BrpUnavailable("De BRP is nu niet bereikbaar. Probeer het later opnieuw.", reason="network") from None
         if len(raw) > MAX_RESPONSE_BYTES:

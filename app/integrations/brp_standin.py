@@ -14,6 +14,7 @@ import argparse
 import json
 import logging
 import re
+import ssl
 import threading
 from datetime import date
 from http import HTTPStatus
@@ -333,6 +334,7 @@ class BrpStandIn:
         port: int = 0,
         api_key: str | None = None,
         today: date | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.registry = registry
         self.api_key = api_key
@@ -341,12 +343,16 @@ class BrpStandIn:
         self.requests: list[dict[str, Any]] = []  # bodies received, for tests of what clients send
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
         self._server.daemon_threads = True
+        self._scheme = "http"
+        if ssl_context is not None:
+            self._server.socket = ssl_context.wrap_socket(self._server.socket, server_side=True)
+            self._scheme = "https"
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"{self._scheme}://{host!s}:{port}"
 
     def start(self) -> BrpStandIn:
         self._thread = threading.Thread(
