@@ -124,7 +124,7 @@ def main(argv: list[str]) -> int:
     pause = rest[2] if mode == "pay" else "none"
     device = terminal(port, fingerprint, poi_id, sale_id, pause)
     # Between status queries of a still-running payment: short, so the test finishes quickly.
-    service = PaymentService(device, journal, SystemClock(), workstation=sale_id, status_retry_seconds=0.05)
+    service = PaymentService(device, journal, SystemClock(), workstation=sale_id, status_retry_seconds=0.2)
     if mode == "pay":
         order_id, cents = rest[0], int(rest[1])
         service.create_order(CLERK, cents, "Crashtest", order_id=order_id)

@@ -14,7 +14,7 @@ from app.core.payment.state import PaymentState
 from app.core.staff import Actor, PermissionDenied, Role
 from app.store.database import Database
 from app.store.payment_repository import SqlKasStore, SqlPaymentJournal
-from tests.unit.test_payment_service_support import ScriptedTerminal
+from tests.unit.test_payment_service_support import WatchedTerminal
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 CLERK = Actor(staff_id=7, username="jdevries", display_name="Jan de Vries", roles=frozenset({Role.BALIEMEDEWERKER}))
@@ -26,15 +26,16 @@ class Kas:
     def __init__(self, database: Database) -> None:
         self.clock = FakeClock(START)
         self.journal = SqlPaymentJournal(database, self.clock)
-        self.terminal = ScriptedTerminal(self.journal)
+        self.terminal = WatchedTerminal(self.journal)
         self.payments = PaymentService(
             self.terminal, self.journal, self.clock, workstation="balie 2", status_retry_seconds=0
         )
         self.kas = KasService(self.journal, SqlKasStore(database), self.terminal, self.clock, "balie 2")
 
-    def card(self, amount: int, mode: str = "approve", status: list[str] | None = None) -> str:
-        self.terminal.script.pay = mode
-        self.terminal.script.status = list(status or [])
+    def card(self, amount: int, *, lost: bool = False, status: list[str] | None = None) -> str:
+        """A card payment; the terminal plays the amount's cents (x,91 declines)."""
+        self.terminal.lose_next_request = lost
+        self.terminal.status_script = list(status or [])
         order = self.payments.create_order(CLERK, amount, "Paspoort")
         self.clock.advance(60)
         self.payments.pay(order.order_id, lambda _update: None)
@@ -45,7 +46,7 @@ class Kas:
 def test_a_day_in_balance(database: Database) -> None:
     kas = Kas(database)
     kas.card(7735)
-    kas.card(3995, "decline")
+    kas.card(3991)  # declined
     kas.kas.record_cash(CLERK, 1500, "Uittreksel BRP")
     kas.clock.advance(60)
     kas.kas.record_cash(CLERK, 750, "Kopie")
@@ -72,11 +73,10 @@ def test_a_day_in_balance(database: Database) -> None:
 
 def test_differences_are_shown_in_plain_dutch(database: Database) -> None:
     kas = Kas(database)
-    # The terminal never answered; a team lead saw a receipt and recorded "paid" — but the terminal
-    # has no such payment (it was a receipt of another citizen). The closing must show it.
-    lost = kas.card(2000, "drop_nothing", status=["unanswered"] * 3)
+    # The request never reached the terminal and no status query was answered; a team lead saw a
+    # receipt and recorded "paid" — but it was another citizen's receipt. The closing must show it.
+    lost = kas.card(2000, lost=True, status=["unanswered"] * 3)
     kas.payments.resolve_by_operator(LEAD, lost, paid=True)
-    kas.terminal.ledger.clear()
     kas.card(7735)
     kas.kas.record_cash(CLERK, 1500, "Uittreksel BRP")
 
@@ -98,7 +98,7 @@ def test_differences_are_shown_in_plain_dutch(database: Database) -> None:
 
 def test_no_closing_while_an_outcome_is_open_or_by_someone_without_the_right(database: Database) -> None:
     kas = Kas(database)
-    open_order = kas.card(2000, "drop_nothing", status=["unanswered"] * 3)
+    open_order = kas.card(2000, lost=True, status=["unanswered"] * 3)
     assert kas.journal.load(open_order).current.state is PaymentState.NEEDS_OPERATOR  # type: ignore[union-attr]
     with pytest.raises(PaymentStillOpen, match="zonder uitkomst"):
         kas.kas.close_day(CLERK, 0)

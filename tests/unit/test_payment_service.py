@@ -24,7 +24,9 @@ from app.core.payment.service_id import ServiceIdAllocator
 from app.core.payment.state import MAX_UNANSWERED_STATUS_QUERIES, PaymentState
 from app.core.payment.texts import text_for
 from app.core.staff import Actor, Permission, PermissionDenied, Role
-from tests.unit.test_payment_service_support import ScriptedTerminal
+from app.hardware.payment.fake import FakeTerminal
+from app.hardware.payment.scenarios import Scenario
+from tests.unit.test_payment_service_support import POI_ID, WatchedTerminal, cents
 
 START = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 CLERK = Actor(staff_id=7, username="jdevries", display_name="Jan de Vries", roles=frozenset({Role.BALIEMEDEWERKER}))
@@ -36,14 +38,14 @@ class Desk:
     def __init__(self) -> None:
         self.clock = FakeClock(START)
         self.journal = MemoryPaymentJournal(self.clock)
-        self.terminal = ScriptedTerminal(self.journal)
+        self.terminal = WatchedTerminal(self.journal)
         self.service = PaymentService(
             self.terminal, self.journal, self.clock, workstation="balie 3", status_retry_seconds=0
         )
         self.updates: list[PaymentUpdate] = []
 
-    def order(self, amount: int = 7735) -> PaymentOrder:
-        return self.service.create_order(CLERK, amount, "Paspoort")
+    def order(self, scenario: Scenario = Scenario.APPROVE) -> PaymentOrder:
+        return self.service.create_order(CLERK, cents(scenario), "Paspoort")
 
     def pay(self, order: PaymentOrder) -> PaymentOrder:
         return self.service.pay(order.order_id, self.updates.append)
@@ -68,87 +70,91 @@ def desk() -> Desk:
 def test_approved_payment_is_journalled_with_its_receipt(desk: Desk) -> None:
     order = desk.pay(desk.order())
     assert current_state(order) is PaymentState.APPROVED
-    assert desk.states() == [PaymentState.SENT, PaymentState.IN_PROGRESS, PaymentState.APPROVED]
-    assert desk.updates[1].display_text == "Voer pincode in"
+    states = desk.states()
+    assert states[0] is PaymentState.SENT and states[-1] is PaymentState.APPROVED
+    assert set(states[1:-1]) == {PaymentState.IN_PROGRESS}
+    # What the terminal showed reaches the screen, in order.
+    assert [u.display_text for u in desk.updates[1:-1]] == desk.terminal.displayed
     (entry,) = desk.journal.entries(order.order_id)
     assert entry.state is PaymentState.APPROVED
-    assert entry.approval_code == "A1B2C3"
-    assert entry.cardholder_receipt == ("BETALING", "Akkoord")
+    assert entry.service_id is not None
+    # The receipt and approval code are the terminal's own (as it still reports them itself).
+    own = FakeTerminal.transaction_status(desk.terminal, entry.service_id, "Check1").payment
+    assert own is not None and own.cardholder_receipt
+    assert (entry.approval_code, entry.cardholder_receipt) == (own.approval_code, own.cardholder_receipt)
+    assert (entry.masked_pan, entry.card_brand) == (own.masked_pan, own.card_brand)
     assert (entry.description, entry.workstation, entry.operator) == ("Paspoort", "balie 3", "jdevries")
     (request,) = desk.terminal.requests
-    assert request.amount_cents == 7735 and request.operator_id == "jdevries"
+    assert request.amount_cents == 7700 and request.operator_id == "jdevries"
     assert request.service_id == entry.service_id
     desk.assert_write_ahead()
     assert desk.journal.open_orders() == []
+    with pytest.raises(NewAttemptRefused):
+        desk.service.new_attempt(CLERK, order.order_id)  # already paid
 
 
-def test_declined_then_a_new_attempt_asked_by_the_clerk_uses_a_new_service_id(desk: Desk) -> None:
-    desk.terminal.script.pay = "decline"
-    order = desk.pay(desk.order())
+def test_declined_is_never_retried_by_itself_and_a_new_attempt_gets_new_ids(desk: Desk) -> None:
+    order = desk.pay(desk.order(Scenario.DECLINE))
     assert current_state(order) is PaymentState.DECLINED
     with pytest.raises(PaymentActive):
-        desk.pay(order)  # never again by itself
-    desk.terminal.script.pay = "approve"
-    desk.service.new_attempt(CLERK, order.order_id)
+        desk.pay(order)
+    assert len(desk.terminal.requests) == 1
+    desk.service.new_attempt(CLERK, order.order_id)  # the clerk asks the citizen and tries again
     order = desk.pay(order)
-    assert [a.state for a in order.attempts] == [PaymentState.DECLINED, PaymentState.APPROVED]
+    assert [a.state for a in order.attempts] == [PaymentState.DECLINED, PaymentState.DECLINED]
     first, second = desk.terminal.requests
     assert first.service_id != second.service_id
     assert first.transaction_reference != second.transaction_reference
-    with pytest.raises(NewAttemptRefused):
-        desk.service.new_attempt(CLERK, order.order_id)  # already paid
     desk.assert_write_ahead()
 
 
 def test_citizen_cancels_on_the_terminal(desk: Desk) -> None:
-    desk.terminal.script.pay = "cancel"
-    order = desk.pay(desk.order())
+    order = desk.pay(desk.order(Scenario.CITIZEN_CANCELS))
     assert current_state(order) is PaymentState.ABORTED
     assert "niets afgeschreven" in text_for(PaymentState.ABORTED).desk
 
 
-@pytest.mark.parametrize("mode", ["busy", "unreachable"])
-def test_busy_or_unreachable_terminal_charges_nothing_and_says_why(desk: Desk, mode: str) -> None:
-    desk.terminal.script.pay = mode
-    order = desk.pay(desk.order())
+def test_busy_terminal_charges_nothing_and_says_why(desk: Desk) -> None:
+    order = desk.pay(desk.order(Scenario.BUSY))
     assert current_state(order) is PaymentState.ABORTED
-    assert desk.updates[-1].reason == mode
-    assert desk.journal.entries(order.order_id)[0].reason == mode
-    assert desk.terminal.status_queries == []  # nothing delivered, nothing to ask
+    assert desk.updates[-1].reason == "busy"
+    assert desk.journal.entries(order.order_id)[0].reason == "busy"
+    assert desk.terminal.status_queries == []
     desk.service.new_attempt(CLERK, order.order_id)  # a person may try again
 
 
-def test_dropped_answer_is_recovered_by_a_status_query_that_finds_the_approval(desk: Desk) -> None:
-    desk.terminal.script.pay = "drop_approved"
+def test_unreachable_terminal_charges_nothing_and_says_why(desk: Desk) -> None:
+    desk.terminal.unreachable = True
     order = desk.pay(desk.order())
+    assert current_state(order) is PaymentState.ABORTED
+    assert desk.updates[-1].reason == "unreachable"
+    assert desk.terminal.requests == []
+
+
+@pytest.mark.parametrize("scenario", [Scenario.APPROVE_THEN_DROP, Scenario.APPROVE_GARBLED])
+def test_a_lost_answer_is_recovered_by_a_status_query_that_finds_the_approval(desk: Desk, scenario: Scenario) -> None:
+    order = desk.pay(desk.order(scenario))
     assert current_state(order) is PaymentState.APPROVED
-    assert desk.states() == [
-        PaymentState.SENT,
-        PaymentState.IN_PROGRESS,
-        PaymentState.UNKNOWN,
-        PaymentState.RECOVERING,
-        PaymentState.APPROVED,
-    ]
-    (payment_sid, status_sid) = desk.terminal.status_queries[0]
+    assert desk.states()[-3:] == [PaymentState.UNKNOWN, PaymentState.RECOVERING, PaymentState.APPROVED]
+    ((payment_sid, status_sid),) = desk.terminal.status_queries
     assert payment_sid == desk.terminal.requests[0].service_id != status_sid
     entry = desk.journal.entries(order.order_id)[0]
     assert entry.status_service_ids == (status_sid,)
-    assert entry.approval_code == "A1B2C3"  # the receipt comes from the status answer
+    assert entry.approval_code and entry.cardholder_receipt  # the receipt comes from the status answer
     assert len(desk.terminal.requests) == 1  # never sent twice
     desk.assert_write_ahead()
 
 
-def test_lost_request_is_found_missing_and_ends_aborted(desk: Desk) -> None:
-    desk.terminal.script.pay = "drop_nothing"
+def test_a_request_lost_on_the_way_is_found_missing_and_ends_aborted(desk: Desk) -> None:
+    desk.terminal.lose_next_request = True
     order = desk.pay(desk.order())
     assert current_state(order) is PaymentState.ABORTED
     assert len(desk.terminal.status_queries) == 1
 
 
 def test_still_in_progress_is_asked_again_each_time_with_a_new_id(desk: Desk) -> None:
-    desk.terminal.script.pay = "drop_approved"
-    desk.terminal.script.status = ["in_progress", "unanswered", "in_progress"]
-    order = desk.pay(desk.order())
+    desk.terminal.status_script = ["in_progress", "unanswered", "in_progress"]
+    order = desk.pay(desk.order(Scenario.APPROVE_THEN_DROP))
     assert current_state(order) is PaymentState.APPROVED
     ids = [status for _payment, status in desk.terminal.status_queries]
     assert len(ids) == 4 and len(set(ids)) == 4
@@ -157,9 +163,8 @@ def test_still_in_progress_is_asked_again_each_time_with_a_new_id(desk: Desk) ->
 
 
 def test_three_unanswered_status_queries_go_to_a_person_who_decides(desk: Desk) -> None:
-    desk.terminal.script.pay = "drop_approved"
-    desk.terminal.script.status = ["unanswered"] * MAX_UNANSWERED_STATUS_QUERIES
-    order = desk.pay(desk.order())
+    desk.terminal.status_script = ["unanswered"] * MAX_UNANSWERED_STATUS_QUERIES
+    order = desk.pay(desk.order(Scenario.APPROVE_THEN_DROP))
     assert current_state(order) is PaymentState.NEEDS_OPERATOR
     assert len(desk.terminal.status_queries) == MAX_UNANSWERED_STATUS_QUERIES
     assert "Start geen nieuwe betaling" in text_for(PaymentState.NEEDS_OPERATOR).desk
@@ -176,8 +181,8 @@ def test_three_unanswered_status_queries_go_to_a_person_who_decides(desk: Desk) 
 
 
 def test_an_undecidable_status_answer_goes_to_a_person(desk: Desk) -> None:
-    desk.terminal.script.pay = "drop_nothing"
-    desk.terminal.script.status = ["undecidable"]
+    desk.terminal.lose_next_request = True
+    desk.terminal.status_script = ["undecidable"]
     order = desk.pay(desk.order())
     assert current_state(order) is PaymentState.NEEDS_OPERATOR
     order = desk.service.resolve_by_operator(LEAD, order.order_id, paid=False)
@@ -185,13 +190,17 @@ def test_an_undecidable_status_answer_goes_to_a_person(desk: Desk) -> None:
     desk.service.new_attempt(CLERK, order.order_id)  # now a new attempt is safe
 
 
-def test_abort_from_another_thread_stops_a_hanging_payment(desk: Desk) -> None:
-    desk.terminal.script.pay = "hang"
-    order = desk.order()
+def pay_in_background(desk: Desk, order: PaymentOrder) -> tuple[threading.Thread, list[PaymentOrder]]:
     results: list[PaymentOrder] = []
     worker = threading.Thread(target=lambda: results.append(desk.pay(order)))
     worker.start()
-    assert desk.terminal.hanging.wait(10)
+    assert desk.terminal.wait_until_hanging()
+    return worker, results
+
+
+def test_abort_from_another_thread_stops_a_hanging_payment(desk: Desk) -> None:
+    order = desk.order(Scenario.HANG_UNTIL_ABORTED)
+    worker, results = pay_in_background(desk, order)
     desk.service.abort(order.order_id)
     worker.join(10)
     assert current_state(results[0]) is PaymentState.ABORTED
@@ -199,7 +208,7 @@ def test_abort_from_another_thread_stops_a_hanging_payment(desk: Desk) -> None:
     assert payment_sid == desk.terminal.requests[0].service_id != abort_sid
     desk.assert_write_ahead()
     # The abort's id is held too: no later request may reuse it.
-    assert abort_sid in {u.service_id for u in desk.journal.used_service_ids("P400-UNIT1", START)}
+    assert abort_sid in {u.service_id for u in desk.journal.used_service_ids(POI_ID, START)}
 
 
 def test_abort_before_sending_never_reaches_the_terminal(desk: Desk) -> None:
@@ -227,9 +236,8 @@ def test_a_clashing_service_id_is_replaced_before_anything_is_sent(desk: Desk) -
     assert first.current is not None and first.current.service_id is not None
     taken = first.current.service_id
     tokens = iter([taken, "Fresh00001"])
-    desk.service = PaymentService(
-        desk.terminal, desk.journal, desk.clock, ServiceIdAllocator(desk.clock, token=lambda: next(tokens))
-    )
+    allocator = ServiceIdAllocator(desk.clock, token=lambda: next(tokens))
+    desk.service = PaymentService(desk.terminal, desk.journal, desk.clock, allocator)
     second = desk.pay(desk.order())
     assert second.current is not None and second.current.service_id == "Fresh00001"
     assert [r.service_id for r in desk.terminal.requests] == [taken, "Fresh00001"]
