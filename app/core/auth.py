@@ -45,6 +45,7 @@ MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
 MAX_FAILED_ATTEMPTS = 5
 LOCK_DURATION = timedelta(minutes=15)
+_MAX_UNKNOWN_TRACKED = 1000
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")
 
 
@@ -221,12 +222,27 @@ class SignInService:
         self._directory = directory
         self._clock = clock
         self._dummy_hash: str | None = None
+        # Unknown names lock like real ones, or five tries would tell which accounts exist.
+        self._unknown: dict[str, tuple[int, datetime | None]] = {}
 
     def _spend_hash_time(self, password: str) -> None:
         # An unknown user costs as much time as a known one, so timing does not reveal accounts.
         if self._dummy_hash is None:
             self._dummy_hash = hash_password(secrets.token_hex(16))
         verify_password(password, self._dummy_hash)
+
+    def _refuse_unknown(self, name: str, password: str, now: datetime) -> None:
+        count, until = self._unknown.get(name, (0, None))
+        if until is not None and now < until:
+            raise AccountLocked(until)
+        self._spend_hash_time(password)
+        log.info("sign-in refused: unknown user")
+        if len(self._unknown) >= _MAX_UNKNOWN_TRACKED:
+            self._unknown.clear()  # bounded memory; forgetting only makes locking later
+        if count + 1 >= MAX_FAILED_ATTEMPTS:
+            self._unknown[name] = (0, now + LOCK_DURATION)
+            raise AccountLocked(now + LOCK_DURATION)
+        self._unknown[name] = (count + 1, None)
 
     def sign_in(self, username: str, password: str) -> Actor:
         failed = SignInFailed("Gebruikersnaam of wachtwoord klopt niet.")
@@ -236,11 +252,10 @@ class SignInService:
             self._spend_hash_time(password)
             raise failed from None
         account = self._directory.by_username(name)
-        if account is None or account.id is None:
-            self._spend_hash_time(password)
-            log.info("sign-in refused: unknown user")
-            raise failed
         now = self._clock.now()
+        if account is None or account.id is None:
+            self._refuse_unknown(name, password, now)
+            raise failed
         if account.is_locked(now):
             assert account.locked_until is not None
             log.info("sign-in refused: account %d is locked", account.id)

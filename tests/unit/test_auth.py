@@ -186,3 +186,17 @@ def test_old_hash_is_upgraded_at_sign_in(clock: FakeClock) -> None:
     stored = directory.by_username("oud")
     assert stored is not None and not needs_rehash(stored.password_hash)
     assert PASSWORD not in repr(stored) and stored.password_hash not in repr(stored)
+
+
+def test_unknown_names_lock_like_real_ones(service: SignInService, clock: FakeClock) -> None:
+    # Otherwise five tries would reveal which user names exist.
+    for name in ("anna.balie", "niemand"):
+        for _ in range(4):
+            with pytest.raises(SignInFailed):
+                service.sign_in(name, "fout wachtwoord 1")
+        with pytest.raises(AccountLocked) as locked:
+            service.sign_in(name, "fout wachtwoord 1")
+        assert locked.value.until == clock.now() + LOCK_DURATION
+    clock.advance(LOCK_DURATION)
+    with pytest.raises(SignInFailed):
+        service.sign_in("niemand", "fout wachtwoord 1")
