@@ -20,9 +20,9 @@ from app.core.payment.ports import (
 from app.core.payment.state import Outcome, StatusResult
 from app.hardware.payment.nexo_crypto import NexoCredentials, derive_keys
 from app.hardware.payment.nexo_simulator import NexoSimulator, demo_credentials
-from app.hardware.payment.nexo_terminal import NexoSettings, NexoTerminal
+from app.hardware.payment.nexo_terminal import NexoSettings, NexoTerminal, TerminalClosed
 from app.hardware.payment.scenarios import Scenario, amount_for
-from app.hardware.payment.tls import CertificateMismatch, generate_self_signed
+from app.hardware.payment.tls import CertificateMismatch, FingerprintInvalid, generate_self_signed
 
 SALE_ID = "LOKET-BALIE-3"
 _ids = itertools.count(1)
@@ -295,3 +295,11 @@ def test_close_wakes_a_waiting_payment_as_unknown(terminal: NexoTerminal, simula
     worker.join(timeout=20)
     assert not worker.is_alive()
     assert len(errors) == 1
+
+
+def test_bad_fingerprint_setting_and_unopened_terminal_give_typed_errors(simulator: NexoSimulator) -> None:
+    with pytest.raises(FingerprintInvalid):
+        NexoTerminal(settings_for(simulator, fingerprint="not-a-fingerprint")).open()
+    with pytest.raises(TerminalClosed):
+        pay(NexoTerminal(settings_for(simulator)), 1000)
+    assert simulator.requests_seen == []

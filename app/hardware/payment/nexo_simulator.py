@@ -13,28 +13,22 @@ port and fingerprint when it is ready.
 from __future__ import annotations
 
 import argparse
-import base64
 import http.client
 import json
 import logging
 import secrets
 import signal
-import socket
-import ssl
 import sys
 import tempfile
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from app.core.payment.errors import PaymentError
 from app.hardware.payment import nexo_sim_responses as out
 from app.hardware.payment.nexo_crypto import (
-    MAX_MESSAGE_BYTES,
     NexoCredentials,
     decrypt_message,
     derive_keys,
@@ -53,6 +47,7 @@ from app.hardware.payment.nexo_messages import (
     split_message,
     text,
 )
+from app.hardware.payment.nexo_sim_http import BadRequest, DropConnection, GarbledAnswer, SimulatorServer, garbled
 from app.hardware.payment.nexo_sim_log import TransactionLog
 from app.hardware.payment.scenarios import Scenario, scenario_for
 from app.hardware.payment.tls import server_context
@@ -68,10 +63,6 @@ DEMO_POI_ID = "V400m-SIM000001"
 
 def demo_credentials() -> NexoCredentials:
     return NexoCredentials(DEMO_KEY_IDENTIFIER, DEMO_KEY_VERSION, derive_keys(DEMO_PASSPHRASE))
-
-
-class _Drop(Exception):
-    """Close the connection without an answer (approve-then-drop)."""
 
 
 class _Pending:
@@ -103,7 +94,7 @@ class NexoSimulator:
         self._lock = threading.Lock()
         self._pending: dict[str, _Pending] = {}
         self._stopping = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
+        self._server: SimulatorServer | None = None
         self._thread: threading.Thread | None = None
         self._tempdir: tempfile.TemporaryDirectory[str] | None = None
         self.displayed: list[str] = []  # what the terminal showed, oldest first (for tests and the demo)
@@ -128,7 +119,7 @@ class NexoSimulator:
         self._tempdir = tempfile.TemporaryDirectory(prefix="nexo-sim-")
         assert self._log.identity is not None
         context = server_context(self._log.identity, self._tempdir.name)
-        self._server = _Server(("127.0.0.1", self._requested_port), _Handler, self, context)
+        self._server = SimulatorServer(("127.0.0.1", self._requested_port), self.handle, self._garble, context)
         # A short poll interval so stop() returns quickly.
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), name="nexo-simulator", daemon=True
@@ -181,15 +172,15 @@ class NexoSimulator:
     # --- request handling ------------------------------------------------------------------------
 
     def handle(self, raw: bytes) -> bytes:
-        """Answer one HTTP body. Raises _Drop to close without answering."""
+        """Answer one HTTP body. Raises DropConnection to close without answering."""
         try:
             message = decrypt_message(raw, self.credentials)
             kind, header, body = split_message(message)
         except PaymentError as error:
             log.warning("nexo simulator: request refused (%s)", error.code)
-            raise _BadRequest from error
+            raise BadRequest from error
         if kind != REQUEST or header.poi_id != self.poi_id:
-            raise _BadRequest
+            raise BadRequest
         with self._lock:
             self.requests_seen.append(header.category)
         handlers: dict[str, Callable[[Header, Json], Json | None]] = {
@@ -202,15 +193,18 @@ class NexoSimulator:
         }
         handler = handlers.get(header.category)
         if handler is None:
-            raise _BadRequest
+            raise BadRequest
         try:
             answer = handler(header, body)
         except PaymentError as error:
             log.warning("nexo simulator: %s request malformed (%s)", header.category, error.code)
-            raise _BadRequest from error
+            raise BadRequest from error
         if answer is None:
             return b""
         return self._encrypt(answer)
+
+    def _garble(self, answer: Json) -> bytes:
+        return garbled(answer, self.credentials)
 
     def _encrypt(self, answer: Json) -> bytes:
         return json.dumps(encrypt_message(answer, self.credentials)).encode()
@@ -261,9 +255,9 @@ class NexoSimulator:
             self._log.finish(header.sale_id, header.service_id, approved, response_header, result)
             self._changed.notify_all()
         if approved and scenario is Scenario.APPROVE_THEN_DROP:
-            raise _Drop
+            raise DropConnection
         if approved and scenario is Scenario.APPROVE_GARBLED:
-            raise _Garble(answer)
+            raise GarbledAnswer(answer)
         return answer
 
     def _play(self, scenario: Scenario, pending: _Pending, notify: Callable[[str], None]) -> bool:
@@ -362,91 +356,6 @@ class NexoSimulator:
             header = Header.request(Category.PAYMENT, entry.service_id, entry.sale_id, self.poi_id).response()
             result = out.failed_payment({}, ErrorCondition.ABORTED, "Terminal restarted", "")
             self._log.finish(entry.sale_id, entry.service_id, False, header.to_json(), result)
-
-
-class _BadRequest(Exception):
-    pass
-
-
-class _Garble(Exception):
-    def __init__(self, answer: Json) -> None:
-        super().__init__("garbled")
-        self.answer = answer
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(
-        self,
-        address: tuple[str, int],
-        handler: type[BaseHTTPRequestHandler],
-        sim: NexoSimulator,
-        context: ssl.SSLContext,
-    ) -> None:
-        self.simulator = sim
-        self.context = context
-        super().__init__(address, handler)
-
-    def finish_request(self, request: Any, client_address: Any) -> None:
-        # The TLS handshake runs on the request's own thread, so a stalled client blocks nobody.
-        try:
-            wrapped = self.context.wrap_socket(request, server_side=True)
-        except (ssl.SSLError, OSError):
-            return
-        try:
-            super().finish_request(wrapped, client_address)
-        finally:
-            wrapped.close()
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    protocol_version = "HTTP/1.1"
-
-    def do_POST(self) -> None:
-        self.close_connection = True
-        simulator = self.server.simulator
-        try:
-            length = int(self.headers.get("Content-Length", "0"))
-        except ValueError:
-            length = -1
-        if self.path != "/nexo" or not 0 < length <= MAX_MESSAGE_BYTES:
-            self._send(400, b"")
-            return
-        raw = self.rfile.read(length)
-        try:
-            answer = simulator.handle(raw)
-        except _BadRequest:
-            self._send(400, b"")
-            return
-        except _Drop:
-            self.connection.shutdown(socket.SHUT_RDWR)
-            return
-        except _Garble as garble:
-            self._send(200, _garbled(simulator, garble.answer))
-            return
-        self._send(200, answer)
-
-    def _send(self, status: int, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        log.debug("nexo simulator http: " + format, *args)
-
-
-def _garbled(simulator: NexoSimulator, answer: Json) -> bytes:
-    """The approval, encrypted, but with one bit of its HMAC flipped."""
-    protected = encrypt_message(answer, simulator.credentials)
-    trailer = protected["SaleToPOIResponse"]["SecurityTrailer"]
-    mac = bytearray(base64.b64decode(trailer["Hmac"]))
-    mac[0] ^= 0x01
-    trailer["Hmac"] = base64.b64encode(bytes(mac)).decode("ascii")
-    return json.dumps(protected).encode()
 
 
 def main(argv: list[str] | None = None) -> int:

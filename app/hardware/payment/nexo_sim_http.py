@@ -1,0 +1,109 @@
+"""HTTPS transport of the nexo simulator: TLS per connection, one request per connection, and the
+ways a misbehaving terminal answers (not at all, or with a broken signature)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import socket
+import ssl
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from app.hardware.payment.nexo_crypto import MAX_MESSAGE_BYTES, NexoCredentials, encrypt_message
+from app.hardware.payment.nexo_messages import Json
+
+log = logging.getLogger(__name__)
+
+
+class BadRequest(Exception):
+    """Answer HTTP 400: the request could not be decrypted or read."""
+
+
+class DropConnection(Exception):
+    """Close the connection without an answer (approve-then-drop)."""
+
+
+class GarbledAnswer(Exception):
+    """Send this answer with a broken HMAC (approve-garbled)."""
+
+    def __init__(self, answer: Json) -> None:
+        super().__init__("garbled")
+        self.answer = answer
+
+
+def garbled(answer: Json, credentials: NexoCredentials) -> bytes:
+    """The answer, encrypted, but with one bit of its HMAC flipped."""
+    protected = encrypt_message(answer, credentials)
+    trailer = protected["SaleToPOIResponse"]["SecurityTrailer"]
+    mac = bytearray(base64.b64decode(trailer["Hmac"]))
+    mac[0] ^= 0x01
+    trailer["Hmac"] = base64.b64encode(bytes(mac)).decode("ascii")
+    return json.dumps(protected).encode()
+
+
+class SimulatorServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handle: Callable[[bytes], bytes],
+        garble: Callable[[Json], bytes],
+        context: ssl.SSLContext,
+    ) -> None:
+        self.respond = handle
+        self.garble = garble
+        self.context = context
+        super().__init__(address, _Handler)
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        # The TLS handshake runs on the request's own thread, so a stalled client blocks nobody.
+        try:
+            wrapped = self.context.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError):
+            return
+        try:
+            super().finish_request(wrapped, client_address)
+        finally:
+            wrapped.close()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: SimulatorServer
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self) -> None:
+        self.close_connection = True
+        try:
+            length = int(self.headers.get("Content-Length", "0"))
+        except ValueError:
+            length = -1
+        if self.path != "/nexo" or not 0 < length <= MAX_MESSAGE_BYTES:
+            self._send(400, b"")
+            return
+        raw = self.rfile.read(length)
+        try:
+            answer = self.server.respond(raw)
+        except BadRequest:
+            self._send(400, b"")
+            return
+        except DropConnection:
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        except GarbledAnswer as garble:
+            self._send(200, self.server.garble(garble.answer))
+            return
+        self._send(200, answer)
+
+    def _send(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("nexo simulator http: " + format, *args)
