@@ -53,6 +53,10 @@ QLabel#closingHead { font-size: 18px; font-weight: 700; }
 """
 
 
+def count_text(count: int) -> str:
+    return "1 betaling" if count == 1 else f"{count} betalingen"
+
+
 def signed_euro(cents: int) -> str:
     """A difference: '+ € 5,00', '- € 2,50' or '€ 0,00'."""
     if cents == 0:
@@ -167,8 +171,8 @@ class KasScreen(QFrame):
         card = [line.amount_cents for line in self.lines if line.method is KasMethod.CARD]
         cash = [line.amount_cents for line in self.lines if line.method is KasMethod.CASH]
         self.totals.setText(
-            f"Pin: {len(card)} betalingen, {euro(sum(card))}    Contant: {len(cash)} betalingen, "
-            f"{euro(sum(cash))}    Totaal: {euro(sum(card) + sum(cash))}"
+            f"Pin: {count_text(len(card))}, {euro(sum(card))}    Contant: {count_text(len(cash))}, "
+            f"{euro(sum(cash))}    Totaal: {euro(sum(card) + sum(cash))}".replace("€ ", "€\u00a0")
         )
         self.totals.setAccessibleName(self.totals.text())
 

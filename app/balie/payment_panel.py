@@ -278,7 +278,7 @@ class PaymentPanel(QFrame):
         if update.order_id != self._order_id:
             return  # a late update of an order this panel no longer shows
         if update.display_text:
-            self.terminal_label.setText(update.display_text)
+            self.terminal_label.setText(f"Pinautomaat: {update.display_text}")
         self._show_state(update.state)
 
     def _paid(self, order: PaymentOrder) -> None:

@@ -114,7 +114,8 @@ def test_approved_payment_prints_the_receipt_with_card_and_no_vat(make_desk: Cal
     desk = make_desk()
     desk.panel.start(940, "Uittreksel BRP")
     assert desk.shown == "Betaling gelukt. Geef de klant de bon."
-    assert desk.panel.terminal_label.text() == desk.terminal.displayed[-1]  # the terminal's own words, live
+    # the terminal's own words, live
+    assert desk.panel.terminal_label.text() == f"Pinautomaat: {desk.terminal.displayed[-1]}"
     assert visible_buttons(desk.panel) == {"Bon afdrukken", "Nieuwe betaling"}
     assert [(f.state, f.amount_cents, f.method) for f in desk.finished] == [(PaymentState.APPROVED, 940, "pin")]
 
@@ -246,7 +247,7 @@ def test_over_nexo_a_lost_answer_is_recovered_by_the_status_query(
         simulator.stop()
     assert PaymentState.UNKNOWN in seen and PaymentState.RECOVERING in seen
     assert seen.index(PaymentState.UNKNOWN) < seen.index(PaymentState.APPROVED)
-    assert "Pincode ingevoerd" in texts  # the terminal's display notification reached the desk
+    assert "Pinautomaat: Pincode ingevoerd" in texts  # the terminal's display notification reached the desk
     assert simulator.totals()[1:] == (1, 7794)  # charged once
     entries = journal.entries(panel.order_id or "")
     assert [e.state for e in entries] == [PaymentState.APPROVED]
