@@ -16,6 +16,7 @@ import logging
 import re
 import ssl
 import threading
+from collections import deque
 from datetime import date
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -340,7 +341,8 @@ class BrpStandIn:
         self.api_key = api_key
         self.today = today
         self.fault: str | None = None
-        self.requests: list[dict[str, Any]] = []  # bodies received, for tests of what clients send
+        # The last bodies received, for tests of what clients send; bounded for a long demo day.
+        self.requests: deque[dict[str, Any]] = deque(maxlen=100)
         self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(self))
         self._server.daemon_threads = True
         self._scheme = "http"
