@@ -10,25 +10,23 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, func, insert, select, update
+from sqlalchemy import Connection, Select, and_, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.core.clock import Clock, SystemClock
 from app.core.errors import NotFound
 from app.core.payment.errors import ServiceIdInvalid
-from app.core.payment.journal import JournalEntry, OrderExists, OrderInfo
-from app.core.payment.kas import DayAlreadyClosed, DayClosing, KasLine, KasMethod
+from app.core.payment.journal import JournalConflict, JournalEntry, OrderExists, OrderInfo
 from app.core.payment.order import PaymentOrder
 from app.core.payment.ports import TerminalResult
 from app.core.payment.service_id import UsedServiceId
 from app.core.payment.state import OPEN_STATES, Payment, PaymentState
 from app.store.database import Database
+from app.store.kas_repository import SqlKasStore
 from app.store.payment_tables import (
-    kas_closings,
-    kas_lines,
     payment_attempts,
     payment_orders,
     payment_service_ids,
@@ -132,6 +130,22 @@ def _durable(conn: Connection) -> Iterator[None]:
         raw.execute("PRAGMA synchronous=NORMAL")
 
 
+def _check_follows(order: PaymentOrder, stored: dict[str, tuple[int, Payment]]) -> None:
+    """The journal only moves forward: refuse a write made from an outdated copy of the order
+    (another process paid or decided it meanwhile), so no journalled ServiceID or outcome is lost."""
+    ids = [payment.attempt_id for payment in order.attempts]
+    for attempt_id, (seq, old) in stored.items():
+        new = order.attempts[seq] if seq < len(ids) and ids[seq] == attempt_id else None
+        if new is None or (old.is_final and new.state is not old.state):
+            raise JournalConflict("Deze betaling is intussen ergens anders veranderd.", order_id=order.order_id)
+        if old.service_id not in (None, new.service_id) or not _starts_with(new, old):
+            raise JournalConflict("Deze betaling is intussen ergens anders veranderd.", order_id=order.order_id)
+
+
+def _starts_with(new: Payment, old: Payment) -> bool:
+    return new.status_service_ids[: len(old.status_service_ids)] == old.status_service_ids
+
+
 class SqlPaymentJournal:
     """Implements app.core.payment.journal.PaymentJournal."""
 
@@ -178,12 +192,10 @@ class SqlPaymentJournal:
     def _record(
         self, conn: Connection, order: PaymentOrder, result: TerminalResult | None, now: datetime | None
     ) -> None:
-        known = {
-            row.attempt_id
-            for row in conn.execute(
-                select(payment_attempts.c.attempt_id).where(payment_attempts.c.order_id == order.order_id)
-            )
-        }
+        # Locks the order's rows on PostgreSQL (SQLite's BEGIN IMMEDIATE already serialises writers).
+        query = select(payment_attempts).where(payment_attempts.c.order_id == order.order_id).with_for_update()
+        known = {row.attempt_id: (row.seq, _payment(row)) for row in conn.execute(query)}
+        _check_follows(order, known)
         for seq, payment in enumerate(order.attempts):
             values = _attempt_values(payment)
             if payment is order.current and result is not None:
@@ -318,80 +330,4 @@ class SqlPaymentJournal:
             return [_entry(row) for row in conn.execute(query)]
 
 
-class SqlKasStore:
-    """Implements app.core.payment.kas.KasStore."""
-
-    def __init__(self, database: Database) -> None:
-        self._writer = database.writer
-        self._reader = database.reader
-
-    def add_cash(self, kas_id: str, line: KasLine) -> None:
-        with _translate_errors(), self._writer.begin() as conn:
-            conn.execute(
-                insert(kas_lines).values(
-                    kas_id=kas_id,
-                    amount_cents=line.amount_cents,
-                    description=line.description,
-                    at=to_db(line.at),
-                    staff=line.staff,
-                )
-            )
-
-    def open_cash_lines(self, kas_id: str) -> list[KasLine]:
-        query = (
-            select(kas_lines)
-            .where(and_(kas_lines.c.kas_id == kas_id, kas_lines.c.closing_id.is_(None)))
-            .order_by(kas_lines.c.at, kas_lines.c.id)
-        )
-        with _translate_errors(), self._reader.connect() as conn:
-            return [
-                KasLine(KasMethod.CASH, row.amount_cents, row.description, _when(row.at), row.staff)
-                for row in conn.execute(query)
-            ]
-
-    def last_closed_at(self, kas_id: str) -> datetime | None:
-        query = select(func.max(kas_closings.c.closed_at)).where(kas_closings.c.kas_id == kas_id)
-        with _translate_errors(), self._reader.connect() as conn:
-            return utc(conn.execute(query).scalar())
-
-    def is_closed(self, kas_id: str, business_date: date) -> bool:
-        query = select(kas_closings.c.id).where(
-            and_(kas_closings.c.kas_id == kas_id, kas_closings.c.business_date == business_date)
-        )
-        with _translate_errors(), self._reader.connect() as conn:
-            return conn.execute(query).first() is not None
-
-    def save_closing(self, closing: DayClosing) -> None:
-        try:
-            with _translate_errors(), self._writer.begin() as conn:
-                closing_id = conn.execute(
-                    insert(kas_closings)
-                    .values(
-                        kas_id=closing.kas_id,
-                        business_date=closing.business_date,
-                        period_start=to_db(closing.period_start),
-                        closed_at=to_db(closing.closed_at),
-                        staff=closing.staff,
-                        card_count=closing.card_count,
-                        card_cents=closing.card_cents,
-                        terminal_count=closing.terminal.approved_count,
-                        terminal_cents=closing.terminal.approved_cents,
-                        terminal_period=closing.terminal.period_reference,
-                        cash_expected_cents=closing.cash_expected_cents,
-                        cash_counted_cents=closing.cash_counted_cents,
-                    )
-                    .returning(kas_closings.c.id)
-                ).scalar_one()
-                conn.execute(
-                    update(kas_lines)
-                    .where(
-                        and_(
-                            kas_lines.c.kas_id == closing.kas_id,
-                            kas_lines.c.closing_id.is_(None),
-                            kas_lines.c.at <= to_db(closing.closed_at),
-                        )
-                    )
-                    .values(closing_id=closing_id)
-                )
-        except IntegrityError as error:
-            raise DayAlreadyClosed("Deze kas is vandaag al afgesloten.", kas=closing.kas_id) from error
+__all__ = ["SqlKasStore", "SqlPaymentJournal"]  # the kas store lives in kas_repository

@@ -10,7 +10,7 @@ import pytest
 from app.core.clock import FakeClock
 from app.core.errors import NotFound
 from app.core.payment.errors import ServiceIdInvalid
-from app.core.payment.journal import OrderExists, OrderInfo
+from app.core.payment.journal import JournalConflict, OrderExists, OrderInfo
 from app.core.payment.order import PaymentOrder, apply, start_attempt
 from app.core.payment.ports import TerminalResult
 from app.core.payment.service_id import UsedServiceId
@@ -144,3 +144,25 @@ def test_approved_between_uses_the_time_of_approval(database: Database) -> None:
     assert [(e.order_id, e.amount_cents) for e in hits] == [("o1", 7735)]
     assert journal.approved_between(START, START + timedelta(minutes=30)) == []
     assert journal.approved_between(START, START + timedelta(hours=2), "P400-2") == []
+
+
+def test_a_write_from_an_outdated_copy_is_refused(database: Database) -> None:
+    """Two programs paying one order: the second cannot overwrite the first one's journalled id."""
+    journal = SqlPaymentJournal(database, FakeClock(START))
+    idle = new_order()
+    journal.create(idle, INFO)
+    here = apply(idle, Journalled("Here1"))
+    journal.record(here)
+    with pytest.raises(JournalConflict):
+        journal.record(apply(idle, Journalled("There1")))
+    declined = apply(here, ResultReceived(Outcome.DECLINED))
+    journal.record(declined)
+    with pytest.raises(JournalConflict):
+        journal.record(apply(apply(here, ResponseMissing()), StatusQuerySent("Late1")))
+    # A new attempt made elsewhere meanwhile is not lost either.
+    elsewhere = start_attempt(declined, "o1-a2")
+    journal.record(elsewhere)
+    with pytest.raises(JournalConflict):
+        journal.record(start_attempt(declined, "o1-other"))
+    assert journal.load("o1") == elsewhere
+    assert {u.service_id for u in journal.used_service_ids("P400-1", START)} == {"Here1"}

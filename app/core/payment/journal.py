@@ -25,6 +25,12 @@ class OrderExists(PaymentError):
     code = "payment.order_exists"
 
 
+class JournalConflict(PaymentError):
+    """A write from an outdated copy of the order: another process changed it meanwhile."""
+
+    code = "payment.journal_conflict"
+
+
 @dataclass(frozen=True)
 class OrderInfo:
     """What the journal keeps about an order besides its attempts."""
