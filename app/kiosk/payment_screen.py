@@ -114,7 +114,7 @@ class PaymentScreen(QWidget):
             layout.addWidget(widget)
         for widget in (self.outcome, self.warning, self.error_text):
             layout.addWidget(widget)
-        layout.addStretch(1)
+        layout.addSpacing(round(24 * scale))
         buttons = QHBoxLayout()
         buttons.setSpacing(round(30 * scale))
         self.stop_button = QPushButton()
@@ -129,6 +129,7 @@ class PaymentScreen(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        layout.addStretch(1)  # the button stays right under the text it belongs to
         self.stop_button.clicked.connect(self.stop)
         self.retry_button.clicked.connect(self.retry)
         self.done_button.clicked.connect(self._done)
@@ -143,8 +144,6 @@ class PaymentScreen(QWidget):
         self.stop_button.setAccessibleName("Stoppen met betalen")
         self.retry_button.setText("Opnieuw proberen")
         self.retry_button.setAccessibleName("Opnieuw proberen te betalen")
-        self.done_button.setText("Klaar")
-        self.done_button.setAccessibleName("Klaar, terug naar het begin")
         self.warning.setText(DO_NOT_PAY_AGAIN)
         if self._product is not None:
             self.amount.setText(euro(self._product.amount_cents))
@@ -243,7 +242,13 @@ class PaymentScreen(QWidget):
         self.outcome.setAccessibleName(self.outcome.text())
         self.instruction.setVisible(working)
         self.terminal_text.setVisible(working and bool(self.terminal_text.text()))
-        self.warning.setVisible(state in _UNSURE)
+        # needs_operator's own text already says both; the block would only repeat it.
+        self.warning.setVisible(state in (PaymentState.UNKNOWN, PaymentState.RECOVERING))
+        staff = state is PaymentState.NEEDS_OPERATOR
+        self.done_button.setText("Medewerker: klaar" if staff else "Klaar")
+        self.done_button.setAccessibleName(
+            "Medewerker: afsluiten en terug naar het begin" if staff else "Klaar, terug naar het begin"
+        )
         self.stop_button.setVisible(working)
         self.retry_button.setVisible(state in (PaymentState.DECLINED, PaymentState.ABORTED))
         self.done_button.setVisible(state in FINAL_STATES or state is PaymentState.NEEDS_OPERATOR)
