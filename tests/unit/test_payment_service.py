@@ -19,6 +19,7 @@ from app.core.payment.service import (
     PaymentService,
     PaymentUpdate,
     kiosk_actor,
+    reason_text,
 )
 from app.core.payment.service_id import ServiceIdAllocator
 from app.core.payment.state import MAX_UNANSWERED_STATUS_QUERIES, PaymentState
@@ -118,6 +119,9 @@ def test_busy_terminal_charges_nothing_and_says_why(desk: Desk) -> None:
     order = desk.pay(desk.order(Scenario.BUSY))
     assert current_state(order) is PaymentState.ABORTED
     assert desk.updates[-1].reason == "busy"
+    assert reason_text("busy") == (
+        "De betaalautomaat is bezig met een andere betaling. Er is niets afgeschreven. Probeer het zo nog een keer."
+    )
     assert desk.journal.entries(order.order_id)[0].reason == "busy"
     assert desk.terminal.status_queries == []
     desk.service.new_attempt(CLERK, order.order_id)  # a person may try again

@@ -61,6 +61,20 @@ REASON_UNREACHABLE = "unreachable"  # no connection: the request was not deliver
 REASON_BUSY = "busy"  # the terminal refused: busy with another transaction
 REASON_STOPPED = "stopped_before_sending"  # aborted by a person before anything went out
 
+# Why an attempt ended aborted without the terminal deciding, for the desk and kiosk (B1).
+REASON_TEXTS = {
+    REASON_UNREACHABLE: "De betaalautomaat is niet bereikbaar. Er is niets afgeschreven. "
+    "Kijk of de betaalautomaat aan staat en probeer het opnieuw.",
+    REASON_BUSY: "De betaalautomaat is bezig met een andere betaling. Er is niets afgeschreven. "
+    "Probeer het zo nog een keer.",
+    REASON_STOPPED: "De betaling is gestopt voordat de betaalautomaat iets kreeg. Er is niets afgeschreven.",
+}
+
+
+def reason_text(reason: str | None) -> str | None:
+    """Dutch text for one of our own reasons; None for the terminal's own (shown as it gave them)."""
+    return REASON_TEXTS.get(reason) if reason else None
+
 
 class AmountInvalid(PaymentError):
     code = "payment.amount_invalid"
