@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -82,3 +84,21 @@ def test_demo_staff_one_per_role_and_idempotent(database: Database, service: Sig
         assert service.sign_in(username, password).username == username
     assert not service.sign_in("gastheer", first["gastheer"]).may(Permission.PERSON_READ)
     assert service.sign_in("balie1", first["balie1"]).may(Permission.PERSON_READ)
+
+
+def test_failures_from_many_desks_at_once_all_count(database: Database, service: SignInService) -> None:
+    account = service.add_account(ADMIN, "druk", "Druk", [Role.BALIEMEDEWERKER], PASSWORD)
+    assert account.id is not None
+    account_id = account.id
+    directory = SqlStaffDirectory(database.writer, database.reader)
+    start = threading.Barrier(8)
+
+    def fail_twice() -> list[int]:
+        start.wait()
+        return [directory.record_failure(account_id) for _ in range(2)]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        counts = [n for result in pool.map(lambda _: fail_twice(), range(8)) for n in result]
+    assert sorted(counts) == list(range(1, 17))  # no lost update, every count seen once
+    stored = directory.by_username("druk")
+    assert stored is not None and stored.failed_attempts == 16
