@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from app.core.errors import LoketError
 from app.core.payment.errors import PaymentError
@@ -115,19 +115,18 @@ class PaymentScreen(QWidget):
         for widget in (self.outcome, self.warning, self.error_text):
             layout.addWidget(widget)
         layout.addSpacing(round(24 * scale))
-        buttons = QHBoxLayout()
-        buttons.setSpacing(round(30 * scale))
+        # One under the other: two side by side do not fit a portrait kiosk at this size.
+        buttons = QVBoxLayout()
+        buttons.setSpacing(round(24 * scale))
         self.stop_button = QPushButton()
         self.stop_button.setObjectName("stopButton")
         self.retry_button = QPushButton()
         self.retry_button.setObjectName("doneButton")
         self.done_button = QPushButton()
         self.done_button.setObjectName("doneButton")
-        buttons.addStretch(1)
         for button in (self.stop_button, self.retry_button, self.done_button):
             button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+            buttons.addWidget(button, alignment=Qt.AlignmentFlag.AlignHCenter)
         layout.addLayout(buttons)
         layout.addStretch(1)  # the button stays right under the text it belongs to
         self.stop_button.clicked.connect(self.stop)
