@@ -149,6 +149,14 @@ def test_a_lost_answer_is_recovered_by_a_status_query_that_finds_the_approval(de
     desk.assert_write_ahead()
 
 
+def test_a_driver_failing_after_sending_is_treated_as_an_unknown_outcome(desk: Desk) -> None:
+    desk.terminal.crash_after_charge = True
+    order = desk.pay(desk.order())
+    assert current_state(order) is PaymentState.APPROVED  # found by the status query
+    assert PaymentState.UNKNOWN in desk.states()
+    assert len(desk.terminal.requests) == 1
+
+
 def test_a_request_lost_on_the_way_is_found_missing_and_ends_aborted(desk: Desk) -> None:
     desk.terminal.lose_next_request = True
     order = desk.pay(desk.order())

@@ -8,9 +8,10 @@ import threading
 from datetime import UTC, datetime
 
 from app.core.clock import FakeClock
+from app.core.errors import DatabaseUnavailable
 from app.core.payment.journal import MemoryPaymentJournal, OrderInfo
 from app.core.payment.order import PaymentOrder, apply, start_attempt
-from app.core.payment.ports import OutcomeUnknown, PaymentRequest
+from app.core.payment.ports import OutcomeUnknown, PaymentRequest, TerminalResult
 from app.core.payment.service import PaymentService
 from app.core.payment.state import Journalled, PaymentState, ResponseMissing, StatusQuerySent
 from app.hardware.payment.scenarios import Scenario
@@ -116,3 +117,31 @@ def test_idle_orders_and_other_terminals_are_left_alone() -> None:
     world.journal.create(other, INFO)
     assert world.restarted_service().recover_open() == []
     assert world.terminal.status_queries == []
+
+
+class FlakyJournal(MemoryPaymentJournal):
+    """The database refuses writes for one order (as if its rows were locked or the link dropped)."""
+
+    broken: frozenset[str] = frozenset()
+
+    def record(self, order: PaymentOrder, result: TerminalResult | None = None) -> None:
+        if order.order_id in self.broken:
+            raise DatabaseUnavailable("De database is niet bereikbaar")
+        super().record(order, result)
+
+
+def test_one_order_that_cannot_be_settled_does_not_stop_the_others() -> None:
+    world = Restart()
+    journal = FlakyJournal(world.clock)
+    world.journal = journal
+    world.terminal = WatchedTerminal(journal)
+    for order_id in ("early", "stuck", "zlate"):
+        order = start_attempt(PaymentOrder(order_id, POI_ID, cents(Scenario.APPROVE)), f"{order_id}-a")
+        world.journal.create(order, INFO)
+        world.journal.record(apply(order, Journalled(f"{order_id[:4].upper()}1")))
+    journal.broken = frozenset({"stuck"})
+
+    recovered = world.restarted_service().recover_open()
+
+    assert states(recovered) == {"early": PaymentState.ABORTED, "zlate": PaymentState.ABORTED}
+    assert [o.order_id for o in world.journal.open_orders()] == ["stuck"]

@@ -33,6 +33,7 @@ class WatchedTerminal(FakeTerminal):
         self.status_queries: list[tuple[str, str]] = []
         self.status_script: list[str] = []  # unanswered, in_progress, undecidable; then the real log
         self.lose_next_request = False  # the request never reaches the terminal; the caller times out
+        self.crash_after_charge = False  # the driver fails with a bug after the terminal charged
         self._paying: set[str] = set()
         self._pays = threading.Condition()
         self.open()
@@ -49,7 +50,10 @@ class WatchedTerminal(FakeTerminal):
         with self._pays:
             self._paying.add(request.service_id)
         try:
-            return super().pay(request, on_display)
+            result = super().pay(request, on_display)
+            if self.crash_after_charge:
+                raise RuntimeError("driver bug after the answer came in")
+            return result
         finally:
             with self._pays:
                 self._paying.discard(request.service_id)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.core.clock import Clock
+from app.core.errors import LoketError
 from app.core.payment.errors import PaymentError, ServiceIdInvalid
 from app.core.payment.journal import OrderInfo, PaymentJournal
 from app.core.payment.order import PaymentOrder, apply, start_attempt
@@ -213,7 +214,12 @@ class PaymentService:
             with self._lock:
                 if order.order_id in self._running:
                     continue
-            handled.append(self._recover_after_restart(order))
+            try:
+                handled.append(self._recover_after_restart(order))
+            except LoketError as error:
+                # One order that cannot be settled now (database gone, changed elsewhere) does not
+                # stop the others; it stays open in the journal for the next start or a person.
+                log.warning("recovery of order %s postponed (%s)", order.order_id, error.code)
         return handled
 
     def resolve_by_operator(self, actor: Actor, order_id: str, paid: bool) -> PaymentOrder:
@@ -267,10 +273,12 @@ class PaymentService:
             result = self._local_result(order, Outcome.ABORTED, REASON_UNREACHABLE)
         except TerminalBusy:
             result = self._local_result(order, Outcome.ABORTED, REASON_BUSY)
-        except PaymentError as error:
-            # OutcomeUnknown, or an answer we cannot trust (garbled, failed HMAC): maybe charged.
+        except Exception as error:
+            # Whatever went wrong after sending, money may have moved: OutcomeUnknown, an answer we
+            # cannot trust (garbled, failed HMAC), or a driver bug. Only a status query can tell.
             if not isinstance(error, OutcomeUnknown):
-                log.warning("payment answer unusable (%s): recovering by status query", error.code)
+                code = error.code if isinstance(error, PaymentError) else type(error).__name__
+                log.warning("payment answer unusable (%s): recovering by status query", code)
             order = apply(order, ResponseMissing())
             self._journal.record(order)
             on_update(PaymentUpdate(order_id, PaymentState.UNKNOWN))
