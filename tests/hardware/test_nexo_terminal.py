@@ -303,3 +303,9 @@ def test_bad_fingerprint_setting_and_unopened_terminal_give_typed_errors(simulat
     with pytest.raises(TerminalClosed):
         pay(NexoTerminal(settings_for(simulator)), 1000)
     assert simulator.requests_seen == []
+
+
+@pytest.mark.parametrize("cents", [7, 10, 1010, 99990, 123456789])
+def test_amount_comes_back_exactly_as_sent(terminal: NexoTerminal, cents: int) -> None:
+    result = pay(terminal, cents)
+    assert (result.outcome, result.amount_cents) == (Outcome.APPROVED, cents)
