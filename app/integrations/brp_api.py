@@ -22,6 +22,7 @@ import urllib.request
 from datetime import date
 from typing import Any
 
+from app.core.errors import ConfigError
 from app.core.kcc.person import BrpDatum, Geboorte, Naam, Person, Verblijfplaats
 from app.core.kcc.persons import BrpUnavailable, PersonAmbiguous, SearchInvalid, check_surname_pattern
 
@@ -65,11 +66,18 @@ class HaalCentraalRegistry:
         ca_file: str | None = None,
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
-            raise ValueError("base_url must start with http:// or https://")
+            raise ConfigError("Het adres van de BRP moet met http:// of https:// beginnen.", key="brp.url")
+        if timeout <= 0:
+            raise ConfigError("De wachttijd voor de BRP moet groter dan 0 seconden zijn.", key="brp.timeout")
         self._url = base_url.rstrip("/") + "/personen"
         self._api_key = api_key
         self._timeout = timeout
-        self._context = ssl.create_default_context(cafile=ca_file) if base_url.startswith("https://") else None
+        self._context: ssl.SSLContext | None = None
+        if base_url.startswith("https://"):
+            try:
+                self._context = ssl.create_default_context(cafile=ca_file)
+            except (OSError, ssl.SSLError):
+                raise ConfigError("Het CA-bestand voor de BRP kan niet worden gelezen.", key="brp.ca_file") from None
 
     def __repr__(self) -> str:
         return f"HaalCentraalRegistry({self._url!r})"  # no API key

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from app.core.errors import ConfigError
 from app.core.kcc.brp_local import load_persons
 from app.core.kcc.persons import BrpUnavailable, LocalPersonRegistry
 from app.integrations.brp_api import HaalCentraalRegistry
@@ -66,3 +67,16 @@ def test_https_with_the_configured_ca_file(tmp_path: Path) -> None:
             with pytest.raises(BrpUnavailable) as refused:
                 client.by_bsn(MOULIN["burgerservicenummer"])
             assert refused.value.details["reason"] == "certificate"
+
+
+def test_bad_settings_are_config_errors(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as bad_url:
+        HaalCentraalRegistry("ftp://brp.example")
+    assert bad_url.value.key == "brp.url"
+    with pytest.raises(ConfigError) as bad_ca:
+        HaalCentraalRegistry("https://127.0.0.1:1", ca_file=str(tmp_path / "ontbreekt.pem"))
+    assert bad_ca.value.key == "brp.ca_file"
+    garbage = tmp_path / "rommel.pem"
+    garbage.write_text("geen certificaat")
+    with pytest.raises(ConfigError):
+        HaalCentraalRegistry("https://127.0.0.1:1", ca_file=str(garbage))
