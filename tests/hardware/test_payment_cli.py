@@ -173,3 +173,18 @@ def test_demo_terminal_is_pinned_to_its_own_simulator(tmp_path: Path) -> None:
     state = tmp_path / "demo" / SIMULATOR_STATE
     assert state.exists()
     assert (state.parent.stat().st_mode & 0o077) == 0  # holds the simulator's private key
+
+
+def test_factory_refuses_no_terminal_and_builds_the_fake() -> None:
+    from app.config import PaymentTerminalSettings
+    from app.hardware.payment.factory import NoPaymentTerminal, open_payment_terminal
+
+    for settings in (None, PaymentTerminalSettings(kind="none")):
+        with pytest.raises(NoPaymentTerminal) as caught:
+            open_payment_terminal(settings)
+        assert "geen pinautomaat" in caught.value.message
+    fake = open_payment_terminal(PaymentTerminalSettings(kind="fake"))
+    try:
+        assert fake.transaction_status("NEVERUSED1", "STATUS0001").result.value == "not_found"
+    finally:
+        fake.close()

@@ -141,3 +141,10 @@ def test_typo_in_a_key_gets_a_suggestion(tmp_path: Path) -> None:
     error = error_for(tmp_path, NEXO.replace("poi_id =", "poiid ="))
     assert error.key == "devices.payment_terminal.poiid"
     assert "poi_id" in str(error)
+
+
+def test_display_port_is_checked(tmp_path: Path) -> None:
+    assert load(tmp_path, NEXO + "display_port = 8080\n").devices.payment_terminal is not None
+    error = error_for(tmp_path, NEXO + "display_port = 80800\n")
+    assert error.key == "devices.payment_terminal.display_port"
+    assert error.line == 18
