@@ -340,8 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     idcard.add_argument("--reader", metavar="NAAM", help="deel van de naam van de lezer (anders uit de instellingen)")
     idcard.add_argument("--wait", type=float, default=10.0, metavar="SECONDEN", help="wachttijd voor een kaart")
     idcard.set_defaults(handler=cmd_devices_idcard)
-
-    add_tool_parsers(sub, devices_sub, common, config_help, _config_path)
+    add_tool_parsers(sub, devices_sub, common, config_help, _config_path)  # devices payment, export
 
     sub.add_parser("simulate", help="simuleer een dag in de hal (opties: loket simulate --help)")
 
