@@ -252,3 +252,29 @@ def test_over_nexo_a_lost_answer_is_recovered_by_the_status_query(
     entries = journal.entries(panel.order_id or "")
     assert [e.state for e in entries] == [PaymentState.APPROVED]
     assert entries[0].masked_pan and sum(ch.isdigit() for ch in entries[0].masked_pan) == 4
+
+
+def test_cash_goes_into_the_kas(qtbot: QtBot, database: Database, clock: FakeClock) -> None:
+    from app.core.payment.kas import KasMethod, KasService
+    from app.store.kas_repository import SqlKasStore
+
+    terminal = FakeTerminal("P400-0042")
+    terminal.open()
+    journal = SqlPaymentJournal(database, clock)
+    kas = KasService(journal, SqlKasStore(database), terminal, clock, "Balie 3")
+    service = PaymentService(terminal, journal, clock, workstation="Balie 3")
+    panel = PaymentPanel(service, SyncTaskRunner(), lambda: CLERK, record_cash=kas.record_cash)
+    qtbot.addWidget(panel)
+    finished: list[PaymentFinished] = []
+    panel.payment_finished.connect(finished.append)
+    panel.amount_edit.setText("9,40")
+    panel.description_edit.setText("Uittreksel BRP")
+    panel.cash_button.click()
+    clock.advance(60)
+    assert panel.state_label.text() == "Contant ontvangen: € 9,40. Het staat in de kas."
+    assert [(f.method, f.amount_cents) for f in finished] == [("contant", 940)]
+    assert [(line.method, line.amount_cents, line.description) for line in kas.lines()] == [
+        (KasMethod.CASH, 940, "Uittreksel BRP")
+    ]
+    assert terminal.requests == []
+    terminal.close()
