@@ -336,8 +336,7 @@ def run_mode(
         from app.hardware.printer.factory import ticket_printer
 
         printer = ticket_printer(settings.devices.ticket_printer, location)
-    # [brp] url in the workstation file (app.config); absent until the config knows the key.
-    brp_url = getattr(getattr(settings, "brp", None), "url", None) or None
+    brp_url = getattr(getattr(settings, "brp", None), "url", None) or None  # [brp] url, when app.config has it
     shell, runtime = launch_mode(
         mode, database_url, location, desk, data_dir=data_dir, printer=printer, brp_url=brp_url
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
+from itertools import pairwise
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -81,8 +82,8 @@ class ContactPanel(QWidget):
         form.setVerticalSpacing(6)
         form.setHorizontalSpacing(12)
         self.subject = SubjectField(knowledge, actor, runner)
-        self.vraag_edit = text_edit(90)
-        self.antwoord_edit = text_edit(110)
+        self.vraag_edit = text_edit(80)
+        self.antwoord_edit = text_edit(96)
         self.resultaat_combo = QComboBox()
         for resultaat in (ContactResultaat.AFGEHANDELD, ContactResultaat.VERWEZEN, ContactResultaat.CONTACT_MISLUKT):
             self.resultaat_combo.addItem(RESULTAAT_TEXT[resultaat], resultaat)
@@ -94,11 +95,13 @@ class ContactPanel(QWidget):
             self.taal_combo.addItem(name, code)
         self.vertrouwelijk_check = QCheckBox()
         row = QHBoxLayout()
-        row.addWidget(self.resultaat_combo, 2)
-        row.addWidget(self.taal_combo, 1)
-        row.addWidget(self.kanaal_combo, 1)
+        row.addWidget(self.resultaat_combo, 1)
         row.addWidget(self.vertrouwelijk_check)
-        self.labels = {key: QLabel() for key in ("onderwerp", "vraag", "antwoord", "afloop", "inwoner", "artikel")}
+        details = QHBoxLayout()
+        details.addWidget(self.taal_combo, 1)
+        details.addWidget(self.kanaal_combo, 1)
+        keys = ("onderwerp", "vraag", "antwoord", "afloop", "taal", "inwoner", "artikel")
+        self.labels = {key: QLabel() for key in keys}
         for label in self.labels.values():
             label.setObjectName("smallLabel")
         self.citizen_label = QLabel()
@@ -113,18 +116,22 @@ class ContactPanel(QWidget):
         form.addRow(self.labels["vraag"], self.vraag_edit)
         form.addRow(self.labels["antwoord"], self.antwoord_edit)
         form.addRow(self.labels["afloop"], row)
+        form.addRow(self.labels["taal"], details)
         form.addRow(self.labels["inwoner"], citizen_row)
         form.addRow(self.labels["artikel"], self.article_label)
         self.labels["onderwerp"].setBuddy(self.subject.edit)
         self.labels["vraag"].setBuddy(self.vraag_edit)
         self.labels["antwoord"].setBuddy(self.antwoord_edit)
         self.labels["afloop"].setBuddy(self.resultaat_combo)
+        self.labels["taal"].setBuddy(self.taal_combo)
         layout.addLayout(form)
         buttons = QHBoxLayout()
         self.save_button = QPushButton()
         self.save_button.setProperty("role", "primary")
         self.new_button = QPushButton()
         self.forward_button = QPushButton()
+        for button in (self.save_button, self.new_button, self.forward_button, self.unlink_button):
+            button.setObjectName("compactButton")
         for button in (self.save_button, self.new_button, self.forward_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -144,6 +151,14 @@ class ContactPanel(QWidget):
         self.subject.product_picked.connect(lambda hit: self.subject_changed.emit(hit.naam))
         for widget in (self.resultaat_combo, self.taal_combo, self.kanaal_combo, self.vertrouwelijk_check):
             widget.installEventFilter(self)  # Enter on the last fields saves
+        # In keyboard order; also what is enabled only while a contact is open.
+        self._inputs: tuple[QWidget, ...] = (
+            *(self.subject.edit, self.vraag_edit, self.antwoord_edit, self.resultaat_combo),
+            *(self.vertrouwelijk_check, self.taal_combo, self.kanaal_combo, self.unlink_button),
+            *(self.save_button, self.new_button, self.forward_button),
+        )
+        for first, second in pairwise(self._inputs):
+            QWidget.setTabOrder(first, second)
         self.retranslate_ui()
         self._show_draft()
 
@@ -153,6 +168,7 @@ class ContactPanel(QWidget):
             "vraag": "&Vraag",
             "antwoord": "&Antwoord",
             "afloop": "Af&loop",
+            "taal": "&Taal, kanaal",
             "inwoner": "Inwoner",
             "artikel": "Kennisbank",
         }
@@ -213,18 +229,7 @@ class ContactPanel(QWidget):
     def _show_draft(self) -> None:
         draft = self.draft
         enabled = draft is not None
-        for widget in (
-            self.subject,
-            self.vraag_edit,
-            self.antwoord_edit,
-            self.resultaat_combo,
-            self.taal_combo,
-            self.kanaal_combo,
-            self.vertrouwelijk_check,
-            self.save_button,
-            self.new_button,
-            self.forward_button,
-        ):
+        for widget in self._inputs:
             widget.setEnabled(enabled)
         self.subject.set_subject(draft.onderwerp.omschrijving if draft else "")
         self.vraag_edit.setPlainText(draft.vraag if draft else "")

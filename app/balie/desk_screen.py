@@ -148,6 +148,8 @@ class DeskScreen(QWidget):
         self.buttons: dict[Action, QPushButton] = {}
         for index, action in enumerate(BUTTONS):
             button = QPushButton()
+            if compact:
+                button.setObjectName("deskAction")
             button.clicked.connect(lambda _=False, a=action: self.trigger(a))
             self.buttons[action] = button
             grid.addWidget(button, index // columns, index % columns)
@@ -170,7 +172,7 @@ class DeskScreen(QWidget):
             visitor.addWidget(self.queue_panel)
             visitor.addStretch(1)
             left = QWidget()
-            left.setFixedWidth(400)
+            left.setFixedWidth(440)
             left.setLayout(visitor)
             visitor.setContentsMargins(0, 0, 0, 0)
             body.addWidget(left)
@@ -240,7 +242,7 @@ class DeskScreen(QWidget):
             self.waited_label.setText("")
             self.at_desk_label.setText("")
         else:
-            self._facts.setContentsMargins(24, 0, 0, 0)
+            self._facts.setContentsMargins(0 if self._workspace is not None else 24, 0, 0, 0)
             self.number_label.show()
             self.number_label.setText(ticket.number)
             self.number_label.setAccessibleName(f"Huidige bezoeker {ticket.number}")

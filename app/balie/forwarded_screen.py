@@ -36,7 +36,7 @@ from app.ui.widgets import ErrorArea
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ("Onderwerp", "Naar", "Uiterlijk", "Status", "Antwoord van de afdeling")
+COLUMNS = ("Onderwerp", "Naar", "Uiterlijk", "Status", "Antwoord")
 
 
 def status_text(row: ForwardedQuestion) -> str:
@@ -45,8 +45,8 @@ def status_text(row: ForwardedQuestion) -> str:
     if row.te_laat:
         return "te laat"
     if row.werkdagen_over == 0:
-        return "te verwerken (vandaag)"
-    return f"te verwerken (nog {row.werkdagen_over} werkdag{'en' if row.werkdagen_over != 1 else ''})"
+        return "te verwerken\nvandaag"
+    return f"te verwerken\nnog {row.werkdagen_over} werkdag{'en' if row.werkdagen_over != 1 else ''}"
 
 
 class ForwardedScreen(QWidget):
@@ -86,6 +86,9 @@ class ForwardedScreen(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        # A long department name wraps instead of squeezing the subject and the answer.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, 150)
         layout.addWidget(self.table, 1)
         answer = QHBoxLayout()
         self.answer_label = QLabel()

@@ -66,6 +66,7 @@ class KnowledgePanel(QWidget):
         self.search_label.setBuddy(self.search_edit)
         self.hits = QListWidget()
         self.hits.setWordWrap(True)
+        self.hits.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.hits.setMinimumWidth(260)
         self.empty_label = QLabel()
         self.empty_label.setObjectName("muted")
@@ -77,6 +78,7 @@ class KnowledgePanel(QWidget):
         layout.addLayout(left, 2)
 
         article = QFrame()
+        article.setObjectName("article")
         article_layout = QVBoxLayout(article)
         article_layout.setContentsMargins(4, 0, 4, 0)
         self.title = QLabel()
@@ -86,7 +88,8 @@ class KnowledgePanel(QWidget):
         self.facts: dict[str, tuple[QLabel, QLabel]] = {}
         article_layout.addWidget(self.title)
         article_layout.addWidget(self.summary)
-        for key in ("voorwaarden", "meenemen", "levertijd", "afspraak", "leges"):
+        # What a citizen asks first (cost, appointment, how long) above the longer texts.
+        for key in ("leges", "afspraak", "levertijd", "meenemen", "voorwaarden"):
             caption = QLabel()
             caption.setObjectName("smallLabel")
             value = self._text()

@@ -109,19 +109,16 @@ class PersonPanel(QWidget):
         self.labels = {key: QLabel() for key in ("bsn", "naam", "geboren", "reden")}
         for label in self.labels.values():
             label.setObjectName("smallLabel")
-        pairs = (
-            ("bsn", self.bsn_edit),
-            ("naam", self.name_edit),
-            ("geboren", self.birth_edit),
-            ("reden", self.reason_edit),
-        )
+        pairs = (("bsn", self.bsn_edit), ("naam", self.name_edit), ("geboren", self.birth_edit))
         for column, (key, edit) in enumerate(pairs):
             self.labels[key].setBuddy(edit)
             form.addWidget(self.labels[key], 0, column)
             form.addWidget(edit, 1, column)
-        form.setColumnStretch(3, 2)
-        form.addWidget(self.search_button, 1, 4)
-        form.addWidget(self.bsn_error, 2, 0, 1, 4)
+        form.addWidget(self.bsn_error, 2, 0, 1, 3)
+        self.labels["reden"].setBuddy(self.reason_edit)
+        form.addWidget(self.labels["reden"], 3, 0, 1, 3)
+        form.addWidget(self.reason_edit, 4, 0, 1, 3)
+        form.addWidget(self.search_button, 4, 3)
         layout.addLayout(form)
         self.error_area = ErrorArea()
         layout.addWidget(self.error_area)
@@ -139,8 +136,7 @@ class PersonPanel(QWidget):
         self.name_label.setWordWrap(True)
         facts = QFormLayout()
         self.birth_label, self.address_label, self.documents_label = QLabel(), QLabel(), QLabel()
-        for label in (self.birth_label, self.address_label, self.documents_label):
-            label.setWordWrap(True)
+        # No word wrap in the card: height-for-width labels made QFormLayout cut the documents short.
         self.fact_captions = [QLabel() for _ in range(3)]
         for caption, value in zip(
             self.fact_captions, (self.birth_label, self.address_label, self.documents_label), strict=True
@@ -265,7 +261,9 @@ class PersonPanel(QWidget):
             self._show_person(None)
             self.error_area.show_error(LoketError("Niemand gevonden met deze achternaam en geboortedatum."))
             return
+        self.results.blockSignals(True)
         self.results.setCurrentRow(0)
+        self.results.blockSignals(False)
         self._show_person(persons[0])
 
     def _pick_row(self, row: int) -> None:
@@ -282,17 +280,18 @@ class PersonPanel(QWidget):
                 item = box.takeAt(0)
                 widget = item.widget() if item is not None else None
                 if widget is not None:
+                    widget.hide()  # deleteLater waits for the event loop; it must not show till then
                     widget.deleteLater()
         if person is None:
             return
         for warning in person_warnings(person):
             flag = QLabel(warning)
             flag.setObjectName("flag")
-            flag.setWordWrap(True)
             self.flags.addWidget(flag)
         self.name_label.setText(person.naam.volledige_naam)
         birth = person.geboorte
-        self.birth_label.setText(f"{birth.datum} in {birth.plaats}" if birth.plaats else str(birth.datum))
+        born = long_date(birth.datum.as_date) if birth.datum.as_date else str(birth.datum)
+        self.birth_label.setText(f"{born} in {birth.plaats}" if birth.plaats else born)
         self.address_label.setText(address_text(person))
         today = local_today(self._clock)
         lines = []
@@ -310,7 +309,6 @@ class PersonPanel(QWidget):
         for notice in expiring_documents(person, today):
             hint = QLabel(notice.text)
             hint.setObjectName("hint")
-            hint.setWordWrap(True)
             self.hints.addWidget(hint)
         self.link_button.setFocus(Qt.FocusReason.OtherFocusReason)
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QFrame, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.core.errors import LoketError
@@ -94,6 +95,10 @@ class SignInScreen(QWidget):
         self.password_edit.returnPressed.connect(self._submit)
         self.retranslate_ui()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.focus_first_empty()
+
     def retranslate_ui(self) -> None:
         self.title.setText("Aanmelden aan de balie")
         self.desk_label.setText("&Balie")
@@ -131,6 +136,15 @@ class SignInScreen(QWidget):
 
     def show_error(self, error: LoketError) -> None:
         self.error_area.show_error(error)
+
+    def focus_first_empty(self) -> None:
+        """The keyboard starts where typing is needed: the name, else the password."""
+        if not self.staff_edit.text():
+            self.staff_edit.setFocus()
+        elif self.with_password:
+            self.password_edit.setFocus()
+        else:
+            self.sign_in_button.setFocus()
 
     def signed_out(self) -> None:
         """Back to this screen: the password is never left in the field."""

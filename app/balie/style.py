@@ -12,6 +12,8 @@ DONE = "#1D6B2E"
 def kcc_css(c: Colours) -> str:
     return f"""
     QLabel#currentNumberCompact {{ font-size: 64px; font-weight: 800; color: {c.primary}; }}
+    QPushButton#deskAction, QPushButton#compactButton {{ font-size: 16px; padding: 6px 4px; min-height: 34px; }}
+    QFrame#article {{ background: {c.surface}; }}
     QLabel#sectionTitle {{ font-size: 22px; font-weight: 700; }}
     QLabel#smallLabel {{ font-size: 16px; font-weight: 600; color: {c.muted}; }}
     QLabel#articleTitle {{ font-size: 26px; font-weight: 700; color: {c.primary}; }}

@@ -111,9 +111,15 @@ class KccWorkspace(QWidget):
         self.forwarded_screen.refresh()
 
     def retranslate_ui(self) -> None:
-        titles = ("Klantcontact", "Kennisbank", "Persoon (BRP)", "Mijn doorgezette vragen")
-        for index, title in enumerate(titles):
-            self.tabs.setTabText(index, f"{title} ({index + 1})" if index < 9 else title)
+        titles = ("Klantcontact", "Kennisbank", "Persoon", "Doorgezet")
+        tips = ("Klantcontact", "Kennisbank", "Persoon opvragen in de BRP", "Mijn doorgezette vragen")
+        for index, (title, tip) in enumerate(zip(titles, tips, strict=True)):
+            self.tabs.setTabText(index, f"{title} ({index + 1})")
+            self.tabs.setTabToolTip(index, f"{tip} (Ctrl+{index + 1})")
+        for offset, (title, _widget) in enumerate(self.extra):
+            index = len(titles) + offset
+            if index < 9:
+                self.tabs.setTabText(index, f"{title} ({index + 1})")
         if not self.actor.may(Permission.PERSON_READ):
             self.tabs.setTabText(2, "Persoon (geen toegang)")
             self.tabs.setTabToolTip(2, "Uw rol mag geen personen opvragen in de BRP.")

@@ -183,7 +183,7 @@ def test_whole_desk_flow(
         "Bezwaar tegen de WOZ-beschikking",
         "Belastingen",
         "vr 14 mei",
-        "te verwerken (nog 10 werkdagen)",
+        "te verwerken\nnog 10 werkdagen",
     ]
     clock.set(datetime(2027, 5, 18, 8, 0, tzinfo=UTC))  # Tuesday after Pinksteren
     forwarded.refresh_button.click()
