@@ -188,3 +188,20 @@ def test_factory_refuses_no_terminal_and_builds_the_fake() -> None:
         assert fake.transaction_status("NEVERUSED1", "STATUS0001").result.value == "not_found"
     finally:
         fake.close()
+
+
+@pytest.mark.parametrize(
+    ("cents", "expected"), [(94, "uitkomst: gelukt (via statusvraag)"), (91, "uitkomst: geweigerd")]
+)
+def test_a_lost_answer_is_asked_about_never_paid_again(cents: int, expected: str) -> None:
+    from app.hardware.payment.diagnostics import pay_test_amount, payment_lines
+    from app.hardware.payment.fake import FakeTerminal
+
+    terminal = FakeTerminal()
+    terminal.open()
+    try:
+        lines = payment_lines(pay_test_amount(terminal, lambda _text: None, amount_cents=cents))
+    finally:
+        terminal.close()
+    assert lines[0].startswith(expected)
+    assert len(terminal.requests) == 1

@@ -71,13 +71,14 @@ def pay_test_amount(
     on_display: DisplayCallback,
     new_id: Callable[[], str] = random_token,
     operator: str = "ict-test",
+    amount_cents: int = TEST_AMOUNT_CENTS,
 ) -> TrialPayment:
     """Pays € 0,01. Raises TerminalUnreachable/TerminalBusy when nothing can have been charged."""
     service_id = new_id()
     request = PaymentRequest(
         service_id=service_id,
         transaction_reference=f"TEST{service_id}",
-        amount_cents=TEST_AMOUNT_CENTS,
+        amount_cents=amount_cents,
         operator_id=operator,
     )
     try:
