@@ -44,6 +44,7 @@ from app.hardware.payment.nexo_messages import (
     Result,
     json_to_cents,
     obj,
+    objects,
     split_message,
     text,
 )
@@ -321,11 +322,9 @@ class NexoSimulator:
         return out.envelope(header, "GetTotalsResponse", out.totals_body(period, count, cents, False))
 
     def _display(self, header: Header, body: Json) -> Json:
-        for output in obj(body, "DisplayRequest").get("DisplayOutput") or []:
-            if isinstance(output, dict) and isinstance(output.get("OutputContent"), dict):
-                for item in output["OutputContent"].get("OutputText") or []:
-                    if isinstance(item, dict) and isinstance(item.get("Text"), str):
-                        self._show(item["Text"][:200])
+        for output in objects(obj(body, "DisplayRequest"), "DisplayOutput", 16):
+            for item in objects(obj(output, "OutputContent"), "OutputText", 32):
+                self._show(text(item, "Text", 200))
         return out.envelope(header, "DisplayResponse", {"Response": out.response(Result.SUCCESS)})
 
     def _notify(self, sale_id: str, event: str, transaction_id: str) -> None:
