@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -95,8 +96,5 @@ def test_display_output_of_the_wrong_type_is_a_bad_request() -> None:
     message = requests()[5]
     message["SaleToPOIRequest"]["DisplayRequest"]["DisplayOutput"] = 5
     raw = json.dumps(encrypt_message(message, demo_credentials())).encode()
-    try:
+    with pytest.raises(BadRequest):
         simulator().handle(raw)
-    except BadRequest:
-        return
-    raise AssertionError("a DisplayOutput that is no list must be refused")
