@@ -362,7 +362,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8443)
     parser.add_argument("--state-file", type=Path, default=None)
     parser.add_argument("--poi-id", default=DEMO_POI_ID)
-    parser.add_argument("--slow-delay", type=float, default=2.0)
+    parser.add_argument("--slow-delay", type=float, default=2.0, help="seconden wachten bij bedragen op ,96")
+    parser.add_argument("--hang-limit", type=float, default=120.0, help="seconden dat ,93 wacht op een abort")
     parser.add_argument("--display-url", default=None, help="display notifications naar de kassa")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr)
@@ -371,6 +372,7 @@ def main(argv: list[str] | None = None) -> int:
         port=args.port,
         state_file=args.state_file,
         slow_delay=args.slow_delay,
+        hang_limit=args.hang_limit,
         display_url=args.display_url,
     )
     simulator.start()
