@@ -19,6 +19,7 @@ from app.core.payment.ports import (
 )
 from app.core.payment.state import Outcome, StatusResult
 from app.hardware.payment.nexo_crypto import NexoCredentials, derive_keys
+from app.hardware.payment.nexo_sim_log import SimulatorStateInvalid
 from app.hardware.payment.nexo_simulator import NexoSimulator, demo_credentials
 from app.hardware.payment.nexo_terminal import NexoSettings, NexoTerminal, TerminalClosed
 from app.hardware.payment.scenarios import Scenario, amount_for
@@ -309,3 +310,10 @@ def test_bad_fingerprint_setting_and_unopened_terminal_give_typed_errors(simulat
 def test_amount_comes_back_exactly_as_sent(terminal: NexoTerminal, cents: int) -> None:
     result = pay(terminal, cents)
     assert (result.outcome, result.amount_cents) == (Outcome.APPROVED, cents)
+
+
+def test_unreadable_state_file_is_a_typed_error(tmp_path: Path) -> None:
+    state = tmp_path / "terminal.json"
+    state.write_text('{"identity": 5}', encoding="utf-8")
+    with pytest.raises(SimulatorStateInvalid):
+        NexoSimulator(state_file=state)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.core.payment.errors import PaymentError
 from app.hardware.payment.tls import SelfSigned, generate_self_signed
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,10 @@ class Entry:
 
     def as_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+class SimulatorStateInvalid(PaymentError):
+    code = "payment.simulator_state_invalid"
 
 
 class TransactionLog:
@@ -124,11 +129,16 @@ class TransactionLog:
         os.replace(temporary, self._file)
 
     def _load(self, path: Path) -> None:
-        state = json.loads(path.read_text(encoding="utf-8"))
-        identity = state["identity"]
-        self.identity = SelfSigned(identity["cert_pem"].encode("ascii"), identity["key_pem"].encode("ascii"))
-        self.period = int(state["period"])
-        for raw in state["transactions"]:
-            entry = Entry(**raw)
-            self._entries[self.key(entry.sale_id, entry.service_id)] = entry
+        try:
+            state = json.loads(path.read_text(encoding="utf-8"))
+            identity = state["identity"]
+            self.identity = SelfSigned(identity["cert_pem"].encode("ascii"), identity["key_pem"].encode("ascii"))
+            self.period = int(state["period"])
+            for raw in state["transactions"]:
+                entry = Entry(**raw)
+                self._entries[self.key(entry.sale_id, entry.service_id)] = entry
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            raise SimulatorStateInvalid(
+                f"Het statusbestand van de simulator is onleesbaar: {path}", path=str(path)
+            ) from error
         log.info("nexo simulator: %d transactions loaded from the state file", len(self._entries))

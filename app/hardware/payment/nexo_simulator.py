@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from app.core.errors import LoketError
 from app.core.payment.errors import PaymentError
 from app.hardware.payment import nexo_sim_responses as out
 from app.hardware.payment.nexo_crypto import (
@@ -367,15 +368,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--display-url", default=None, help="display notifications naar de kassa")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr)
-    simulator = NexoSimulator(
-        poi_id=args.poi_id,
-        port=args.port,
-        state_file=args.state_file,
-        slow_delay=args.slow_delay,
-        hang_limit=args.hang_limit,
-        display_url=args.display_url,
-    )
-    simulator.start()
+    try:
+        simulator = NexoSimulator(
+            poi_id=args.poi_id,
+            port=args.port,
+            state_file=args.state_file,
+            slow_delay=args.slow_delay,
+            hang_limit=args.hang_limit,
+            display_url=args.display_url,
+        )
+    except LoketError as error:
+        sys.stderr.write(f"{error.message}\n")
+        return 2
+    try:
+        simulator.start()
+    except OSError as error:
+        sys.stderr.write(f"Poort {args.port} is niet beschikbaar: {error.strerror}\n")
+        return 2
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
