@@ -317,3 +317,12 @@ def test_unreadable_state_file_is_a_typed_error(tmp_path: Path) -> None:
     state.write_text('{"identity": 5}', encoding="utf-8")
     with pytest.raises(SimulatorStateInvalid):
         NexoSimulator(state_file=state)
+
+
+def test_abort_after_the_approval_changes_nothing(terminal: NexoTerminal) -> None:
+    service_id = next_id()
+    assert pay(terminal, 4200, service_id).outcome is Outcome.APPROVED
+    terminal.abort(service_id, next_id())  # the citizen was quicker than the desk
+    reply = terminal.transaction_status(service_id, next_id())
+    assert reply.result is StatusResult.APPROVED
+    assert reply.payment is not None and reply.payment.amount_cents == 4200
