@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.balie.contact_texts import RESULTAAT_TEXT, TALEN, text_edit
+from app.balie.contact_texts import RESULTAAT_TEXT, TALEN, select_data, text_edit
 from app.balie.dutch import time_text
 from app.balie.subject_field import SubjectField
 from app.core.clock import Clock
@@ -76,7 +77,6 @@ class ContactPanel(QWidget):
         layout.setSpacing(6)
         self.header = QLabel()
         self.header.setObjectName("sectionTitle")
-        self.header.setWordWrap(True)
         layout.addWidget(self.header)
         form = QFormLayout()
         form.setVerticalSpacing(6)
@@ -112,18 +112,16 @@ class ContactPanel(QWidget):
         citizen_row.addWidget(self.unlink_button)
         self.article_label = QLabel()
         self.article_label.setWordWrap(True)
-        form.addRow(self.labels["onderwerp"], self.subject)
-        form.addRow(self.labels["vraag"], self.vraag_edit)
-        form.addRow(self.labels["antwoord"], self.antwoord_edit)
-        form.addRow(self.labels["afloop"], row)
-        form.addRow(self.labels["taal"], details)
-        form.addRow(self.labels["inwoner"], citizen_row)
-        form.addRow(self.labels["artikel"], self.article_label)
-        self.labels["onderwerp"].setBuddy(self.subject.edit)
-        self.labels["vraag"].setBuddy(self.vraag_edit)
-        self.labels["antwoord"].setBuddy(self.antwoord_edit)
-        self.labels["afloop"].setBuddy(self.resultaat_combo)
-        self.labels["taal"].setBuddy(self.taal_combo)
+        fields: list[QWidget | QLayout] = [self.subject, self.vraag_edit, self.antwoord_edit, row, details]
+        fields += [citizen_row, self.article_label]
+        buddies = (self.subject.edit, self.vraag_edit, self.antwoord_edit, self.resultaat_combo, self.taal_combo)
+        for key, field in zip(keys, fields, strict=True):
+            if isinstance(field, QWidget):
+                form.addRow(self.labels[key], field)
+            else:
+                form.addRow(self.labels[key], field)
+        for key, buddy in zip(keys, buddies, strict=False):
+            self.labels[key].setBuddy(buddy)
         layout.addLayout(form)
         buttons = QHBoxLayout()
         self.save_button = QPushButton()
@@ -163,17 +161,9 @@ class ContactPanel(QWidget):
         self._show_draft()
 
     def retranslate_ui(self) -> None:
-        texts = {
-            "onderwerp": "O&nderwerp",
-            "vraag": "&Vraag",
-            "antwoord": "&Antwoord",
-            "afloop": "Af&loop",
-            "taal": "&Taal, kanaal",
-            "inwoner": "Inwoner",
-            "artikel": "Kennisbank",
-        }
-        for key, text in texts.items():
-            self.labels[key].setText(text)
+        texts = ("O&nderwerp", "&Vraag", "&Antwoord", "Af&loop", "&Taal, kanaal", "Inwoner", "Kennisbank")
+        for label, text in zip(self.labels.values(), texts, strict=True):
+            label.setText(text)
         self.subject.retranslate_ui()
         self.vraag_edit.setAccessibleName("Vraag van de inwoner")
         self.vraag_edit.setPlaceholderText("Wat vroeg de inwoner?")
@@ -206,13 +196,21 @@ class ContactPanel(QWidget):
         self._runner.run(lambda: contacts.new_contact(actor, "balie", ticket_id=ticket_id), self._take_draft)
 
     def new_question(self) -> None:
-        """Ctrl+N: save this question (when something was typed), then a new one, same conversation."""
+        """Ctrl+N: save this question (when something was typed), then a new one, same conversation.
+        Without any contact yet (a phone call, no ticket) it starts a new conversation."""
         if self.draft is None:
+            contacts, actor, kanaal = self._contacts, self._actor, str(self.kanaal_combo.currentData())
+            self._runner.run(lambda: contacts.new_contact(actor, kanaal), self._take_draft, self._failed)
             return
         if self.has_content() and self.is_dirty():
             self.save(then=lambda saved: self._next_after(saved))
         else:
             self._next_after(self._saved or self.draft)
+
+    def close_visit(self) -> None:
+        """The visitor left and everything is saved: the next Ctrl+N is a new conversation."""
+        self.draft, self._saved, self.ticket_number, self.saved_in_visit = None, None, "", []
+        self._show_draft()
 
     def _next_after(self, previous: Klantcontact) -> None:
         contacts, actor = self._contacts, self._actor
@@ -231,11 +229,13 @@ class ContactPanel(QWidget):
         enabled = draft is not None
         for widget in self._inputs:
             widget.setEnabled(enabled)
+        self.new_button.setEnabled(True)  # a contact without a visitor: a phone call at the desk
+        self.kanaal_combo.setEnabled(True)
         self.subject.set_subject(draft.onderwerp.omschrijving if draft else "")
         self.vraag_edit.setPlainText(draft.vraag if draft else "")
         self.antwoord_edit.setPlainText(draft.antwoord if draft else "")
-        self._select(self.kanaal_combo, draft.kanaal if draft else "balie")
-        self._select(self.taal_combo, draft.taal if draft else "nld")
+        select_data(self.kanaal_combo, draft.kanaal if draft else "balie")
+        select_data(self.taal_combo, draft.taal if draft else "nld")
         self.vertrouwelijk_check.setChecked(bool(draft and draft.vertrouwelijk))
         self._show_resultaat(draft.resultaat if draft else None)
         if draft is None or not draft.bsn:
@@ -251,18 +251,13 @@ class ContactPanel(QWidget):
             self.resultaat_combo.addItem(RESULTAAT_TEXT[ContactResultaat.DOORGEZET], ContactResultaat.DOORGEZET)
         elif not forwarded and index >= 0:
             self.resultaat_combo.removeItem(index)
-        self._select(self.resultaat_combo, resultaat or ContactResultaat.AFGEHANDELD)
+        select_data(self.resultaat_combo, resultaat or ContactResultaat.AFGEHANDELD)
         self.resultaat_combo.setEnabled(self.draft is not None and not forwarded)
-
-    @staticmethod
-    def _select(combo: QComboBox, value: object) -> None:
-        index = combo.findData(value)
-        combo.setCurrentIndex(max(index, 0))
 
     def _show_header(self) -> None:
         draft = self.draft
         if draft is None:
-            self.header.setText("Klantcontact – nog geen bezoeker in gesprek")
+            self.header.setText("Klantcontact – geen bezoeker; Nieuwe vraag (Ctrl+N) voor een telefoontje")
             return
         visitor = f"Bezoeker {self.ticket_number} · " if self.ticket_number else ""
         number = len({c.id for c in self.saved_in_visit if c.gesprek_id == draft.gesprek_id} - {draft.id}) + 1

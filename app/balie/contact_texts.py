@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QComboBox, QPlainTextEdit
 
 from app.core.kcc.contact import ContactResultaat
 
@@ -30,3 +30,8 @@ def text_edit(max_height: int) -> QPlainTextEdit:
     edit.setTabChangesFocus(True)  # Tab goes on to the next field, as the clerk expects
     edit.setMaximumHeight(max_height)
     return edit
+
+
+def select_data(combo: QComboBox, value: object) -> None:
+    """Select the entry that carries `value` (the first one when none does)."""
+    combo.setCurrentIndex(max(combo.findData(value), 0))

@@ -21,7 +21,7 @@ from app.core.errors import LoketError
 from app.core.events import DatabaseStatusChanged, Event
 from app.core.queue.model import Desk
 from app.core.queue.service import QueueService, QueueSnapshot
-from app.core.staff import Actor
+from app.core.staff import Actor, Permission, PermissionDenied
 from app.ui.bridge import EventBridge
 from app.ui.tasks import TaskRunner
 from app.ui.widgets import OfflineBanner
@@ -98,6 +98,9 @@ class BalieWindow(QWidget):
             if kcc is None:
                 return None, queue.open_desk(request.desk_id, request.username)
             actor = kcc.sign_in.sign_in(request.username, request.password)
+            if not (actor.may(Permission.QUEUE_SERVE) or actor.may(Permission.CONTACT_REGISTER)):
+                # e.g. a redacteur or beheerder: nothing to do at a desk, so no desk is opened
+                raise PermissionDenied("Uw account is niet bedoeld voor werk aan de balie.", username=actor.username)
             return actor, queue.open_desk(request.desk_id, actor.display_name)
 
         self._runner.run(work, self._signed_in, self._sign_in_failed)

@@ -215,6 +215,8 @@ class KccWorkspace(QWidget):
         """The visitor left: their person data leaves the screen too."""
         self._visit_ticket = None
         self.person_panel.clear()
+        if not self.contact_panel.is_dirty():
+            self.contact_panel.close_visit()
 
     def _contact_saved(self, saved: Klantcontact) -> None:
         if saved.resultaat is ContactResultaat.VERWEZEN:

@@ -59,7 +59,7 @@ def earlier_forwards(kcc: KccServices, clock: FakeClock) -> None:
         ("Kapvergunning voor een boom in de tuin", kcc.forward_targets[1], False),
     ):
         draft = contacts.new_contact(anna, "telefoon")
-        uri = "http://standaarden.overheid.nl/owms/terms/verhuizing" if handled else None
+        uri = "http://standaarden.overheid.nl/owms/terms/verhuismelding" if handled else None
         onderwerp = Onderwerp(product_uri=uri, product_naam=subject) if uri else Onderwerp(vrije_tekst=subject)
         saved = contacts.save(anna, replace(draft, onderwerp=onderwerp, resultaat=ContactResultaat.AFGEHANDELD))
         task = contacts.forward(anna, saved.id, target, "Inwoner terugbellen", "", "telefoon: 06-12345678")

@@ -42,6 +42,7 @@ ACCOUNTS = {
     "anna": ("Anna de Vries", Role.BALIEMEDEWERKER, "anna-wachtwoord-123"),
     "sanne": ("Sanne Jansen", Role.GASTHEER, "sanne-wachtwoord-123"),
     "fatma": ("Fatma Yilmaz", Role.TEAMLEIDER, "fatma-wachtwoord-123"),
+    "pieter": ("Pieter Bakker", Role.REDACTEUR, "pieter-wachtwoord-123"),
 }
 
 

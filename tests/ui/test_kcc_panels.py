@@ -1,0 +1,121 @@
+"""KCC panels in detail: type-ahead subject, phone contacts, roles at the desk, real worker threads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from app.balie.knowledge_panel import KnowledgePanel
+from app.balie.window import BalieWindow
+from app.balie.workspace import KccServices
+from app.core.clock import FakeClock
+from app.core.queue.service import QueueService
+from app.store.database import Database
+from app.store.seed import SeedIds
+from app.ui.bridge import EventBridge
+from app.ui.tasks import SyncTaskRunner, ThreadPoolTaskRunner
+from tests.ui.kcc_setup import ACCOUNTS, MONDAY_BEFORE_KONINGSDAG, build_kcc, make_kcc_balie, parts
+
+VERHUIZING_URI = "http://standaarden.overheid.nl/owms/terms/verhuismelding"
+
+
+@pytest.fixture
+def kcc(database: Database, clock: FakeClock, hall: SeedIds) -> KccServices:
+    clock.set(MONDAY_BEFORE_KONINGSDAG)
+    return build_kcc(database, clock)
+
+
+@pytest.fixture
+def make(
+    keep: list[QWidget],
+    qtbot: QtBot,
+    queue: QueueService,
+    clock: FakeClock,
+    hall: SeedIds,
+    runner: SyncTaskRunner,
+    bridge: EventBridge,
+    kcc: KccServices,
+) -> Callable[..., BalieWindow]:
+    return make_kcc_balie(keep, qtbot, queue, clock, hall, runner, bridge, kcc)
+
+
+@pytest.fixture
+def threads(qapp: object) -> Iterator[ThreadPoolTaskRunner]:
+    runner = ThreadPoolTaskRunner()
+    yield runner
+    runner.wait_for_done(5000)
+    runner.deleteLater()
+
+
+def test_a_redacteur_gets_no_desk(make: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds) -> None:
+    window = make("pieter", sign_in=False)
+    window.sign_in_screen.password_edit.setText(ACCOUNTS["pieter"][2])
+    window.sign_in_screen.sign_in_button.click()
+    assert window.desk_screen is None
+    assert window.sign_in_screen.error_area.text() == "Uw account is niet bedoeld voor werk aan de balie."
+    desks = {d.name: d for d in queue.snapshot(hall.location_id).desks}
+    assert not desks["Balie 1"].is_open
+
+
+def test_subject_suggestions_follow_typing_and_arrow_keys_choose(
+    qtbot: QtBot, make: Callable[..., BalieWindow]
+) -> None:
+    work = parts(make())[1]
+    contact = work.contact_panel
+    contact.new_question()  # no visitor: a phone call
+    subject = contact.subject
+    qtbot.keyClicks(subject.edit, "verhuiz")
+    qtbot.waitUntil(lambda: "Verhuizing doorgeven" in subject.suggestion_names(), timeout=5000)
+    assert subject.suggestions.isVisible()
+    row = subject.suggestion_names().index("Verhuizing doorgeven")
+    for _ in range(row):
+        qtbot.keyClick(subject.edit, Qt.Key.Key_Down)
+    qtbot.keyClick(subject.edit, Qt.Key.Key_Return)
+    assert subject.text() == "Verhuizing doorgeven" and not subject.suggestions.isVisible()
+    assert subject.picked is not None and subject.picked.uri == VERHUIZING_URI
+    # Typing again lets the product go: the subject is free text from then on.
+    qtbot.keyClicks(subject.edit, " naar Delft")
+    assert subject.picked is None
+    qtbot.keyClick(subject.edit, Qt.Key.Key_Escape)
+    draft = contact.form_contact()
+    assert draft is not None and draft.onderwerp.product_uri is None
+    assert draft.onderwerp.vrije_tekst == "Verhuizing doorgeven naar Delft"
+
+
+def test_a_phone_call_without_a_visitor_is_registered_too(
+    qtbot: QtBot, make: Callable[..., BalieWindow], kcc: KccServices, clock: FakeClock
+) -> None:
+    contact = parts(make())[1].contact_panel
+    assert contact.draft is None and contact.new_button.isEnabled()
+    contact.kanaal_combo.setCurrentIndex(contact.kanaal_combo.findData("telefoon"))
+    contact.new_button.click()
+    assert contact.draft is not None and contact.draft.kanaal == "telefoon" and contact.draft.ticket_id is None
+    contact.subject.set_subject("Afvalkalender")
+    contact.vraag_edit.setPlainText("Wanneer wordt het oud papier opgehaald?")
+    contact.save_button.click()
+    anna = kcc.sign_in.sign_in("anna", ACCOUNTS["anna"][2])
+    [saved] = kcc.contacts.contacts_between(anna, clock.now() - timedelta(hours=1), clock.now() + timedelta(hours=1))
+    assert (saved.kanaal, saved.ticket_id, saved.onderwerp.vrije_tekst) == ("telefoon", None, "Afvalkalender")
+
+
+def test_knowledge_search_runs_on_the_worker_thread_and_keeps_only_the_newest_answer(
+    qtbot: QtBot, kcc: KccServices, clock: FakeClock, threads: ThreadPoolTaskRunner, keep: list[QWidget]
+) -> None:
+    anna = kcc.sign_in.sign_in("anna", ACCOUNTS["anna"][2])
+    panel = KnowledgePanel(kcc.knowledge, anna, clock, threads)
+    qtbot.addWidget(panel)
+    keep.append(panel)
+    panel.show()
+    panel.search("paspoort")
+    panel.search("rijbewijs")  # asked before the first answer is shown
+    qtbot.waitUntil(lambda: threads.pending == 0, timeout=5000)
+    assert panel.hit_names()[0] == "Rijbewijs aanvragen/verlengen"
+    assert "Paspoort aanvragen" not in panel.hit_names()
+    panel.hits.setCurrentRow(0)
+    qtbot.waitUntil(lambda: panel.title.text() == "Rijbewijs aanvragen/verlengen", timeout=5000)
+    assert panel.use_button.isEnabled()
