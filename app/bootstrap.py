@@ -258,11 +258,11 @@ def build_mode(
     *,
     data_dir: Path | None = None,
     printer: TicketPrinter | None = None,
-    brp_url: str | None = None,
+    brp: Any = None,
 ) -> Runtime:
     """Everything one mode needs, its window built but not shown. Raises LoketError
-    (ConfigError, DatabaseUnavailable) before any window exists. `brp_url`: the Haal Centraal
-    BRP API of a balie (without it, person lookups say that no BRP is connected)."""
+    (ConfigError, DatabaseUnavailable) before any window exists. `brp`: a balie's [brp] settings
+    (the Haal Centraal BRP API; without them, person lookups say that no BRP is connected)."""
     from app.hardware.printer.fake import FakeTicketPrinter
     from app.store.database import Database
 
@@ -274,7 +274,7 @@ def build_mode(
         if mode == "kiosk" and printer is None:
             log.warning("nog geen echte volgnummerprinter: de kiosk gebruikt de nepprinter")
             printer = FakeTicketPrinter()
-        registry = person_registry(brp_url) if mode == "balie" else None
+        registry = person_registry(brp) if mode == "balie" else None
         rt = _runtime(database, location_id, printer, None)
     except LoketError:
         database.dispose()
@@ -294,7 +294,7 @@ def launch_mode(
     data_dir: Path | None = None,
     printer: TicketPrinter | None = None,
     full_screen: bool = True,
-    brp_url: str | None = None,
+    brp: Any = None,
 ) -> tuple[ModeShell, Runtime]:
     """Show the mode's shell at once and let it paint, then build the store and the screen
     into it. A LoketError while building closes the shell and is raised."""
@@ -311,7 +311,7 @@ def launch_mode(
     while not shell.painted and time.monotonic() < deadline:
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
     try:
-        runtime = build_mode(mode, database_url, location, desk, data_dir=data_dir, printer=printer, brp_url=brp_url)
+        runtime = build_mode(mode, database_url, location, desk, data_dir=data_dir, printer=printer, brp=brp)
     except LoketError:
         shell.close()
         raise
@@ -336,10 +336,8 @@ def run_mode(
         from app.hardware.printer.factory import ticket_printer
 
         printer = ticket_printer(settings.devices.ticket_printer, location)
-    brp_url = getattr(getattr(settings, "brp", None), "url", None) or None  # [brp] url, when app.config has it
-    shell, runtime = launch_mode(
-        mode, database_url, location, desk, data_dir=data_dir, printer=printer, brp_url=brp_url
-    )
+    brp = getattr(settings, "brp", None)  # [brp] of the workstation file, once app.config reads it
+    shell, runtime = launch_mode(mode, database_url, location, desk, data_dir=data_dir, printer=printer, brp=brp)
     try:
         return int(application().exec())
     finally:

@@ -103,12 +103,27 @@ def kcc_services(
     )
 
 
-def person_registry(brp_url: str | None) -> PersonRegistry:
-    """The BRP: the Haal Centraal API when this workstation names one, else a registry that says
-    plainly that no BRP is connected (a real desk must never show the demo's test persons)."""
-    if brp_url:
-        raise ConfigError("de koppeling met de Haal Centraal BRP API is nog niet beschikbaar", key="brp.url")
-    return _NoBrp()
+def person_registry(brp: Any = None) -> PersonRegistry:
+    """The BRP of a balie: the Haal Centraal BRP Personen API when the workstation file has a
+    [brp] section (url, api_key_file, timeout_seconds, ca_file), else a registry that says plainly
+    that no BRP is connected (a real desk must never show the demo's test persons)."""
+    url = str(getattr(brp, "url", "") or "")
+    if not url:
+        return _NoBrp()
+    from app.integrations.brp_api import HaalCentraalRegistry
+
+    api_key = None
+    key_file = str(getattr(brp, "api_key_file", "") or "")
+    if key_file:
+        try:
+            api_key = Path(key_file).expanduser().read_text(encoding="utf-8").strip()
+        except OSError:
+            raise ConfigError(
+                "het bestand met de API-sleutel van de BRP is niet te lezen", key="brp.api_key_file"
+            ) from None
+    timeout = float(getattr(brp, "timeout_seconds", 10.0) or 10.0)
+    ca_file = str(getattr(brp, "ca_file", "") or "") or None
+    return HaalCentraalRegistry(url, api_key=api_key, timeout=timeout, ca_file=ca_file)
 
 
 class _NoBrp:

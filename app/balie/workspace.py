@@ -261,6 +261,10 @@ class KccWorkspace(QWidget):
         panel = self.contact_panel
         if panel.draft is None:
             return
+        if panel.draft.resultaat is ContactResultaat.DOORGEZET:
+            # One question, one task: a second forward would split who owns the answer.
+            panel.error_area.show_error(LoketError("Deze vraag is al doorgezet. Een nieuwe vraag begint u met Ctrl+N."))
+            return
         if panel.is_dirty() or not any(c.id == panel.draft.id for c in panel.saved_in_visit):
             panel.save(then=self._ask_forward)
         else:

@@ -122,3 +122,84 @@ def test_a_failed_start_closes_the_shell_and_says_why(tmp_path: Path, qapp: QApp
     with pytest.raises(DatabaseUnavailable, match="loket db upgrade"):
         bootstrap.launch_mode("display", f"sqlite:///{tmp_path / 'leeg.db'}", "Stadhuis", full_screen=False)
     assert not any(w.isVisible() for w in QApplication.topLevelWidgets() if w.windowTitle().startswith("Loket"))
+
+
+def _hall_with_staff(tmp_path: Path) -> str:
+    from app.store.seed import seed_demo
+    from app.store.staff_seed import seed_demo_staff
+
+    url = f"sqlite:///{tmp_path / 'balie.db'}"
+    database = Database.open(url)
+    database.upgrade()
+    seed_demo(database)
+    seed_demo_staff(database)
+    database.dispose()
+    return url
+
+
+def test_a_balie_looks_persons_up_in_the_configured_brp_api(tmp_path: Path, qtbot: QtBot, qapp: QApplication) -> None:
+    from types import SimpleNamespace
+
+    from app.core.kcc.brp_local import load_persons
+    from app.core.kcc.persons import LocalPersonRegistry
+    from app.integrations.brp_standin import BrpStandIn
+
+    url = _hall_with_staff(tmp_path)
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "brp-testpersonen-samenvatting.csv"
+    registry = LocalPersonRegistry(load_persons(fixture.read_text(encoding="utf-8")))
+    key_file = tmp_path / "brp-sleutel.txt"
+    key_file.write_text("sleutel-van-de-test\n", encoding="utf-8")
+    with BrpStandIn(registry, api_key="sleutel-van-de-test") as brp:
+        settings = SimpleNamespace(url=brp.url, api_key_file=str(key_file), timeout_seconds=5, ca_file="")
+        runtime = bootstrap.build_mode("balie", url, "Stadhuis", "Balie 1", data_dir=tmp_path, brp=settings)
+        window = runtime.windows[0]
+        try:
+            assert isinstance(window, BalieWindow)
+            window.show()
+            qtbot.waitUntil(lambda: window.sign_in_screen.selected_desk_id() is not None, timeout=10000)
+            window.sign_in_screen.staff_edit.setText("balie1")
+            window.sign_in_screen.password_edit.setText(DEMO_STAFF["balie1"][2])
+            window.sign_in_screen.sign_in_button.click()
+            qtbot.waitUntil(lambda: window.workspace is not None, timeout=10000)
+            assert window.workspace is not None
+            person = window.workspace.person_panel
+            person.bsn_edit.setText("999993653")  # Lg01_716 in the RvIG test set: Suzanne Moulin
+            person.reason_edit.setText("adrescontrole")
+            person.search_button.click()
+            qtbot.waitUntil(lambda: person.name_label.text() == "Suzanne Moulin", timeout=10000)
+            assert person.address_label.text() == "Boterdiep 31, 3077AW Rotterdam"
+            assert [r["type"] for r in brp.requests] == ["RaadpleegMetBurgerservicenummer"]
+        finally:
+            runtime.close()
+            window.deleteLater()
+
+
+def test_a_balie_without_brp_says_so_and_an_unreadable_key_file_is_a_config_error(
+    tmp_path: Path, qtbot: QtBot, qapp: QApplication
+) -> None:
+    from types import SimpleNamespace
+
+    url = _hall_with_staff(tmp_path)
+    missing = SimpleNamespace(url="http://127.0.0.1:9", api_key_file=str(tmp_path / "bestaat-niet.txt"))
+    with pytest.raises(ConfigError, match=r"brp\.api_key_file"):
+        bootstrap.build_mode("balie", url, "Stadhuis", data_dir=tmp_path, brp=missing)
+    runtime = bootstrap.build_mode("balie", url, "Stadhuis", "Balie 1", data_dir=tmp_path)
+    window = runtime.windows[0]
+    try:
+        assert isinstance(window, BalieWindow)
+        window.show()
+        qtbot.waitUntil(lambda: window.sign_in_screen.selected_desk_id() is not None, timeout=10000)
+        window.sign_in_screen.password_edit.setText(DEMO_STAFF["balie1"][2])
+        window.sign_in_screen.staff_edit.setText("balie1")
+        window.sign_in_screen.sign_in_button.click()
+        qtbot.waitUntil(lambda: window.workspace is not None, timeout=10000)
+        assert window.workspace is not None
+        person = window.workspace.person_panel
+        person.bsn_edit.setText("999993653")
+        person.reason_edit.setText("adrescontrole")
+        person.search_button.click()
+        qtbot.waitUntil(lambda: person.error_area.text() != "", timeout=10000)
+        assert person.error_area.text().startswith("Deze werkplek heeft geen koppeling met de BRP.")
+    finally:
+        runtime.close()
+        window.deleteLater()

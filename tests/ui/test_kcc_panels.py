@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from app.balie.actions import Action
 from app.balie.knowledge_panel import KnowledgePanel
 from app.balie.window import BalieWindow
 from app.balie.workspace import KccServices
@@ -119,3 +120,51 @@ def test_knowledge_search_runs_on_the_worker_thread_and_keeps_only_the_newest_an
     panel.hits.setCurrentRow(0)
     qtbot.waitUntil(lambda: panel.title.text() == "Rijbewijs aanvragen/verlengen", timeout=5000)
     assert panel.use_button.isEnabled()
+
+
+def test_a_question_is_forwarded_once(
+    make: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds, kcc: KccServices
+) -> None:
+    window = make()
+    desk, work = parts(window)
+    queue.issue_ticket(hall.service_ids["REISDOC"])
+    desk.refresh()
+    desk.buttons[Action.NEXT].click()
+    desk.buttons[Action.START].click()
+    contact = work.contact_panel
+    contact.subject.set_subject("Verhuizing doorgeven")
+    contact.forward_button.click()
+    dialog = work.dialog
+    assert dialog is not None
+    dialog.action_edit.setText("Adres controleren")
+    dialog.reach_edit.setText("06-12345678")
+    dialog.confirm_button.click()
+    assert work.dialog is None
+    contact.forward_button.click()
+    assert work.dialog is None
+    assert contact.error_area.text() == "Deze vraag is al doorgezet. Een nieuwe vraag begint u met Ctrl+N."
+    anna = kcc.sign_in.sign_in("anna", ACCOUNTS["anna"][2])
+    assert len(kcc.contacts.forwarded_by_me(anna)) == 1
+
+
+def test_the_forward_dialog_shows_why_it_cannot_forward_yet(
+    make: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
+) -> None:
+    window = make()
+    desk, work = parts(window)
+    queue.issue_ticket(hall.service_ids["REISDOC"])
+    desk.refresh()
+    desk.buttons[Action.NEXT].click()
+    desk.buttons[Action.START].click()
+    work.contact_panel.subject.set_subject("Kapvergunning")
+    work.contact_panel.forward_button.click()
+    dialog = work.dialog
+    assert dialog is not None
+    dialog.confirm_button.click()  # nothing filled in
+    assert dialog.isVisible() and dialog.confirm_button.isEnabled()
+    assert dialog.error_area.text() == "Vul in wat de afdeling moet doen."
+    dialog.action_edit.setText("Terugbellen")
+    dialog.confirm_button.click()
+    assert dialog.error_area.text() == "Vul in hoe de afdeling de inwoner kan bereiken (telefoon of e-mail)."
+    dialog.cancel_button.click()
+    assert work.dialog is None
