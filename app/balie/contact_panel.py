@@ -77,6 +77,7 @@ class ContactPanel(QWidget):
         layout.setSpacing(6)
         self.header = QLabel()
         self.header.setObjectName("sectionTitle")
+        self.header.setWordWrap(True)
         layout.addWidget(self.header)
         form = QFormLayout()
         form.setVerticalSpacing(6)

@@ -41,7 +41,6 @@ class SubjectField(QWidget):
         self.edit.setMaxLength(200)
         self.suggestions = QListWidget()
         self.suggestions.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the field keeps the keyboard
-        self.suggestions.setMaximumHeight(170)
         self.suggestions.hide()
         layout.addWidget(self.edit)
         layout.addWidget(self.suggestions)
@@ -125,6 +124,8 @@ class SubjectField(QWidget):
         self.suggestions.setVisible(bool(hits))
         if hits:
             self.suggestions.setCurrentRow(0)
+            rows = self.suggestions.sizeHintForRow(0) * len(hits)
+            self.suggestions.setFixedHeight(min(rows + 2 * self.suggestions.frameWidth(), 170))
         if self._pick_when_ready:
             self._pick_when_ready = False
             self._pick_current()

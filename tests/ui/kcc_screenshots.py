@@ -13,6 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QPainter, QPixmap
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.balie.actions import Action
@@ -125,6 +126,9 @@ def main(out: Path) -> int:
     save(window, out / "kcc_desk_contact.png")
 
     contact.new_question()
+    QTest.keyClicks(contact.subject.edit, "verhuiz")
+    contact.subject._search()
+    save(window, out / "kcc_typeahead.png")
     contact.subject.set_subject("Bezwaar tegen de WOZ-beschikking")
     contact.vraag_edit.setPlainText("Mijn WOZ-waarde is te hoog, wat kan ik doen?")
     work.forward()

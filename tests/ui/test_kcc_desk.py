@@ -243,6 +243,17 @@ def test_finishing_without_any_contact_asks_first(
     assert desk.current is None
 
 
+def test_the_desk_fits_a_1280_by_800_screen(
+    make: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
+) -> None:
+    window = make("fatma")
+    work = serving(window, queue, hall)
+    for index in range(work.tabs.count()):
+        work.tabs.setCurrentIndex(index)
+        smallest = window.minimumSizeHint()
+        assert smallest.width() <= 1280 and smallest.height() <= 800, (work.tabs.tabText(index), smallest)
+
+
 def test_every_kcc_control_has_an_accessible_name(
     make: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
 ) -> None:
