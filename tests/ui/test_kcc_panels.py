@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.balie.actions import Action
@@ -16,6 +16,7 @@ from app.balie.window import BalieWindow
 from app.balie.workspace import KccServices
 from app.core.clock import FakeClock
 from app.core.queue.service import QueueService
+from app.core.staff import Actor
 from app.store.database import Database
 from app.store.seed import SeedIds
 from app.ui.bridge import EventBridge
@@ -168,3 +169,36 @@ def test_the_forward_dialog_shows_why_it_cannot_forward_yet(
     assert dialog.error_area.text() == "Vul in hoe de afdeling de inwoner kan bereiken (telefoon of e-mail)."
     dialog.cancel_button.click()
     assert work.dialog is None
+
+
+def test_extra_tabs_are_built_per_clerk_and_get_the_next_number(
+    qtbot: QtBot,
+    keep: list[QWidget],
+    queue: QueueService,
+    clock: FakeClock,
+    hall: SeedIds,
+    runner: SyncTaskRunner,
+    bridge: EventBridge,
+    kcc: KccServices,
+) -> None:
+    built_for: list[str] = []
+
+    def payment_tab(actor: Actor) -> list[tuple[str, QWidget]]:
+        built_for.append(actor.username)
+        button = QPushButton(f"Betalen door {actor.display_name}")
+        button.setAccessibleName("Betalen")
+        return [("Betalen", button)]
+
+    window = BalieWindow(
+        queue, clock, hall.location_id, runner, bridge, desk_id=hall.desk_ids["Balie 1"], staff="anna", kcc=kcc,
+        extra_tabs=payment_tab,
+    )  # fmt: skip
+    qtbot.addWidget(window)
+    keep.append(window)
+    window.show()
+    window.sign_in_screen.password_edit.setText(ACCOUNTS["anna"][2])
+    window.sign_in_screen.sign_in_button.click()
+    work = parts(window)[1]
+    assert built_for == ["anna"]
+    assert work.tabs.tabText(4) == "Betalen (5)"
+    assert [s.key().toString() for s in work.shortcuts][-1] == "Ctrl+5"
