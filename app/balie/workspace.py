@@ -38,6 +38,7 @@ from app.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
+NO_CONTACT = "Er is nog geen klantcontact open. Start het gesprek (F4) of begin een nieuwe vraag (Ctrl+N)."
 #: extra tabs (e.g. Betalen, Kas), built per signed-in clerk: actor -> [(tab title, widget)]
 ExtraTabs = Callable[[Actor], Sequence[tuple[str, QWidget]]]
 
@@ -146,10 +147,16 @@ class KccWorkspace(QWidget):
         self.tabs.currentChanged.connect(self._tab_changed)
 
     def _use_article(self, product: Product) -> None:
+        if self.contact_panel.draft is None:
+            self.knowledge_panel.error_area.show_error(LoketError(NO_CONTACT))
+            return
         self.contact_panel.use_article(product)
         self.show_tab(self.contact_panel)
 
     def _link_person(self, person: Person) -> None:
+        if self.contact_panel.draft is None:
+            self.person_panel.error_area.show_error(LoketError(NO_CONTACT))
+            return
         self.contact_panel.set_citizen(person)
         self.show_tab(self.contact_panel)
 

@@ -202,3 +202,16 @@ def test_extra_tabs_are_built_per_clerk_and_get_the_next_number(
     assert built_for == ["anna"]
     assert work.tabs.tabText(4) == "Betalen (5)"
     assert [s.key().toString() for s in work.shortcuts][-1] == "Ctrl+5"
+
+
+def test_an_article_or_person_without_an_open_contact_says_what_to_do(
+    qtbot: QtBot, make: Callable[..., BalieWindow]
+) -> None:
+    work = parts(make())[1]
+    knowledge = work.knowledge_panel
+    knowledge.search("paspoort")
+    knowledge.hits.setCurrentRow(0)
+    knowledge.use_button.click()
+    expected = "Er is nog geen klantcontact open. Start het gesprek (F4) of begin een nieuwe vraag (Ctrl+N)."
+    assert knowledge.error_area.text() == expected
+    assert work.contact_panel.draft is None
