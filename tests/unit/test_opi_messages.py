@@ -211,3 +211,10 @@ def test_generated_documents_give_a_message_or_a_typed_error(name: str, attrs: d
     root = ET.Element(name, attrs)
     ET.SubElement(ET.SubElement(root, "Tender"), "TotalAmount", {"Currency": attrs.get("Currency", "")}).text = "1.00"
     _only_typed_errors(ET.tostring(root))
+
+
+def test_a_declared_unknown_encoding_is_a_typed_error_or_read_as_utf8() -> None:
+    # Found by the mutation property: "encoding=U0F-8" used to escape as a LookupError.
+    payload = VALID[0].replace(b'encoding="UTF-8"', b'encoding="U0F-8"')
+    assert payload != VALID[0]
+    _only_typed_errors(payload)

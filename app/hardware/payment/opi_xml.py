@@ -34,8 +34,10 @@ def parse_xml(payload: bytes) -> ET.Element:
     except UnicodeDecodeError as error:
         raise OpiMessageInvalid("Een OPI-bericht is geen geldige UTF-8.") from error
     try:
-        root = ET.fromstring(payload)
-    except (ET.ParseError, ValueError) as error:
+        # UTF-8 is checked above; the parser ignores whatever encoding the declaration claims
+        # (a hostile "encoding=U0F-8" would otherwise surface as a LookupError).
+        root = ET.fromstring(payload, parser=ET.XMLParser(encoding="utf-8"))
+    except (ET.ParseError, ValueError, LookupError) as error:
         raise OpiMessageInvalid("Een OPI-bericht is geen goed gevormde XML.") from error
     _check_depth(root, 1)
     return root
