@@ -238,23 +238,21 @@ class KccWorkspace(QWidget):
         if panel.draft is None:
             proceed()
         elif panel.is_dirty():
-            panel.save(then=lambda _saved: self._finished(proceed), on_fail=lambda _e: self.show_tab(panel))
+            panel.save(then=lambda _saved: proceed(), on_fail=lambda _e: self.show_tab(panel))
         elif not panel.saved_in_visit:
             self._finish_anyway = proceed
             self.confirm_bar.show()
             self.finish_anyway_button.setFocus()
         else:
-            self._finished(proceed)
-
-    def _finished(self, proceed: Callable[[], None]) -> None:
-        proceed()
-        self._end_visit()
+            # The visit ends when the desk reports the visitor gone (visitor_changed(None)), not
+            # now: a snapshot still on its way shows the visitor once more and must not reopen it.
+            proceed()
 
     def _confirm_finish(self) -> None:
         proceed, self._finish_anyway = self._finish_anyway, None
         self.confirm_bar.hide()
         if proceed is not None:
-            self._finished(proceed)
+            proceed()
 
     def _back_to_contact(self) -> None:
         self._finish_anyway = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -15,6 +16,8 @@ from app.balie.knowledge_panel import KnowledgePanel
 from app.balie.window import BalieWindow
 from app.balie.workspace import KccServices
 from app.core.clock import FakeClock
+from app.core.errors import LoketError
+from app.core.queue.model import Outcome
 from app.core.queue.service import QueueService
 from app.core.staff import Actor
 from app.store.database import Database
@@ -215,3 +218,69 @@ def test_an_article_or_person_without_an_open_contact_says_what_to_do(
     expected = "Er is nog geen klantcontact open. Start het gesprek (F4) of begin een nieuwe vraag (Ctrl+N)."
     assert knowledge.error_area.text() == expected
     assert work.contact_panel.draft is None
+
+
+class QueuedTaskRunner:
+    """Runs work in order when told to, like the one worker thread of production, so a test can
+    let a snapshot arrive late on purpose."""
+
+    def __init__(self) -> None:
+        self.queue: list[Callable[[], None]] = []
+        self._sync = SyncTaskRunner()
+
+    def run(
+        self,
+        work: Callable[[], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[LoketError], None] | None = None,
+    ) -> None:
+        self.queue.append(lambda: self._sync.run(work, on_done, on_error))
+
+    def drain(self) -> None:
+        while self.queue:
+            self.queue.pop(0)()
+
+
+def test_a_late_snapshot_does_not_reopen_a_finished_visit(
+    qtbot: QtBot,
+    keep: list[QWidget],
+    queue: QueueService,
+    clock: FakeClock,
+    hall: SeedIds,
+    bridge: EventBridge,
+    kcc: KccServices,
+) -> None:
+    runner = QueuedTaskRunner()
+    window = BalieWindow(
+        queue, clock, hall.location_id, runner, bridge, desk_id=hall.desk_ids["Balie 1"], staff="anna", kcc=kcc
+    )
+    qtbot.addWidget(window)
+    keep.append(window)
+    window.show()
+    runner.drain()
+    window.sign_in_screen.password_edit.setText(ACCOUNTS["anna"][2])
+    window.sign_in_screen.sign_in_button.click()
+    runner.drain()
+    desk, work = parts(window)
+    queue.issue_ticket(hall.service_ids["REISDOC"])
+    desk.refresh()
+    runner.drain()
+    desk.buttons[Action.NEXT].click()
+    runner.drain()
+    desk.buttons[Action.START].click()
+    runner.drain()
+    contact = work.contact_panel
+    contact.subject.set_subject("Openingstijden")
+    contact.save_button.click()
+    runner.drain()
+    assert contact.saved_in_visit
+
+    desk.refresh()  # a snapshot of "still serving" is on its way when the clerk finishes
+    desk.buttons[Action.FINISH].click()
+    desk.finish_panel.outcome_buttons[Outcome.HANDLED].click()
+    runner.drain()
+    assert desk.current is None
+    assert contact.draft is None, "the finished visit was opened again"
+    anna = kcc.sign_in.sign_in("anna", ACCOUNTS["anna"][2])
+    day = (clock.now() - timedelta(hours=1), clock.now() + timedelta(hours=1))
+    assert [c.onderwerp.omschrijving for c in kcc.contacts.contacts_between(anna, *day)] == ["Openingstijden"]
