@@ -2,7 +2,7 @@
 
 `load_settings(path)` returns frozen dataclasses or raises `ConfigError` naming the key and
 the line, in Dutch, because the person reading it is an IT admin at the city hall.
-tomllib only reports lines for syntax errors, so `_KeyLines` finds the line of a key itself.
+tomllib only reports lines for syntax errors, so `KeyLines` finds the line of a key itself.
 """
 
 from __future__ import annotations
@@ -20,9 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
+from app.config_kcc import BrpSettings as BrpSettings  # re-exported
+from app.config_kcc import ForwardTarget as ForwardTarget
+from app.config_kcc import KccSettings as KccSettings
+from app.config_kcc import check_brp, check_kcc, prepare_kcc_tables
 from app.config_payment import PaymentTerminalKind as PaymentTerminalKind  # re-exported
 from app.config_payment import PaymentTerminalSettings as PaymentTerminalSettings
 from app.config_payment import check_terminal, refuse_inline_secrets
+from app.config_toml import KeyLines, syntax_error
 from app.core.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -94,6 +99,8 @@ class _FileLayout:
     workstation: WorkstationTable
     database: DatabaseTable
     devices: DeviceSettings = field(default_factory=DeviceSettings)
+    brp: BrpSettings | None = None
+    kcc: KccSettings = field(default_factory=KccSettings)
 
 
 @dataclass(frozen=True)
@@ -107,6 +114,8 @@ class WorkstationSettings:
     language: str
     devices: DeviceSettings
     path: Path | None = None
+    brp: BrpSettings | None = None  # a balie's BRP; None: lookups say no BRP is connected
+    kcc: KccSettings = field(default_factory=KccSettings)
 
 
 def default_config_path() -> Path:
@@ -135,9 +144,9 @@ def parse_settings(text: str, *, path: Path | None = None, mode: str | None = No
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        message, line, key = _syntax_error(text, str(error))
+        message, line, key = syntax_error(text, str(error))
         raise ConfigError(f"geen geldige TOML: {message}", path=where, key=key, line=line) from None
-    lines = _KeyLines(text)
+    lines = KeyLines(text)
     if mode is not None:
         if mode not in MODES:
             raise ConfigError(f"onbekende modus '{mode}'; kies uit: {', '.join(MODES)}", path=where)
@@ -145,6 +154,7 @@ def parse_settings(text: str, *, path: Path | None = None, mode: str | None = No
         if isinstance(raw["workstation"], dict):
             raw["workstation"]["mode"] = mode
     refuse_inline_secrets(raw, lambda message, name: _Context(where, lines).error(message, (*_TERMINAL, name)))
+    prepare_kcc_tables(raw, _Context(where, lines).error)
     layout = _build(_FileLayout, raw, (), _Context(where, lines))
     settings = WorkstationSettings(
         mode=layout.workstation.mode,
@@ -154,6 +164,8 @@ def parse_settings(text: str, *, path: Path | None = None, mode: str | None = No
         language=layout.workstation.language,
         devices=layout.devices,
         path=path,
+        brp=layout.brp,
+        kcc=layout.kcc,
     )
     _check(settings, _Context(where, lines))
     log.debug("settings loaded from %s: mode=%s location=%s", where, settings.mode, settings.location)
@@ -181,6 +193,9 @@ def _check(settings: WorkstationSettings, ctx: _Context) -> None:
             _check_printer(printer, ("devices", name), ctx)
     if devices.payment_terminal is not None:
         check_terminal(devices.payment_terminal, lambda message, name: ctx.error(message, (*_TERMINAL, name)))
+    if settings.brp is not None:
+        check_brp(settings.brp, ctx.error)
+    check_kcc(settings.kcc, ctx.error)
 
 
 def _check_printer(printer: PrinterSettings, key: tuple[str, ...], ctx: _Context) -> None:
@@ -216,10 +231,12 @@ def _check_port(port: int, key: tuple[str, ...], ctx: _Context) -> None:
 @dataclass(frozen=True)
 class _Context:
     path: str
-    lines: _KeyLines
+    lines: KeyLines
 
     def error(self, message: str, key: tuple[str, ...]) -> ConfigError:
-        return ConfigError(message, path=self.path, key=".".join(key), line=self.lines.find(key))
+        # A list item's key ends in "[n]"; its line is the list's line.
+        where = tuple(re.sub(r"\[\d+\]$", "", part) for part in key)
+        return ConfigError(message, path=self.path, key=".".join(key), line=self.lines.find(where))
 
 
 _TYPE_NAMES = {str: "tekst", int: "een geheel getal", float: "een getal", bool: "true of false"}
@@ -277,106 +294,16 @@ def _convert(hint: Any, value: object, key: tuple[str, ...], ctx: _Context) -> A
         return value
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
         return _build(hint, value, key, ctx)
+    if origin is tuple:  # tuple[X, ...]: a TOML list of X
+        if not isinstance(value, list):
+            raise ctx.error(f"'{key[-1]}' moet een lijst zijn, maar is {_describe(value)}", key)
+        inner = get_args(hint)[0]
+        return tuple(
+            _convert(inner, item, (*key[:-1], f"{key[-1]}[{n}]"), ctx) for n, item in enumerate(value, start=1)
+        )
     ok = isinstance(value, hint) and not (hint is int and isinstance(value, bool))
     if hint is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if not ok:
         raise ctx.error(f"'{key[-1]}' moet {_TYPE_NAMES.get(hint, hint)} zijn, maar is {_describe(value)}", key)
     return value
-
-
-# --- line numbers ----------------------------------------------------------------------------
-
-_TOML_LINE = re.compile(r"\s*\(at (?:line (\d+), column \d+|end of document)\)\s*$")
-# tomllib's messages are English; these are the ones an admin editing by hand will meet.
-_TOML_MESSAGES = (
-    ("Expected newline or end of document", "na een waarde hoort een nieuwe regel (tekst zonder aanhalingstekens?)"),
-    ("Invalid value", "ongeldige waarde; zet tekst tussen aanhalingstekens"),
-    ("Cannot overwrite a value", "deze instelling staat twee keer in het bestand"),
-    ("Cannot declare", "deze tabel staat twee keer in het bestand"),
-    ("Unterminated string", "een tekst is niet afgesloten met een aanhalingsteken"),
-    ('Expected "\'"', "een tekst is niet afgesloten met een aanhalingsteken"),
-    ("Expected '=' after a key", "na de naam van een instelling hoort '='"),
-    ("Expected ']' at the end of a table", "een tabelnaam is niet afgesloten met ']'"),
-    ("Unclosed array", "een lijst is niet afgesloten met ']'"),
-    ("Illegal character '\\n'", "een tekst is niet afgesloten met een aanhalingsteken"),
-    ("Illegal character", "ongeldig teken"),
-)
-_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
-
-
-def _syntax_error(text: str, error: str) -> tuple[str, int | None, str]:
-    """A Dutch message, the line and (for duplicates) the key of a tomllib error."""
-    match = _TOML_LINE.search(error)
-    english = error[: match.start()] if match else error
-    line = int(match.group(1)) if match and match.group(1) else None
-    message = next((dutch for prefix, dutch in _TOML_MESSAGES if english.startswith(prefix)), english)
-    key = ""
-    if english.startswith(("Cannot overwrite", "Cannot declare")):
-        # tomllib often reports a duplicate at the end of the document; point at the second one.
-        duplicate = _KeyLines(text).duplicate
-        if duplicate:
-            key, line = ".".join(duplicate[0]), duplicate[1]
-    elif line is None and english.startswith(("Unterminated string", 'Expected "\'"')):
-        line = _unclosed_string_line(text)
-    return message, line, key
-
-
-def _unclosed_string_line(text: str) -> int | None:
-    """The first line whose value opens a quote it doesn't close (tomllib only says "end of document")."""
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = re.sub(r"\\.", "", raw)  # escaped characters, e.g. \" inside a string
-        if '"""' in line or "'''" in line or "=" not in line:
-            continue
-        value = line.split("=", 1)[1].strip()
-        if value[:1] in ('"', "'") and value.count(value[0]) < 2:
-            return number
-    return None
-
-
-def _dotted(text: str) -> tuple[str, ...]:
-    parts = re.findall(r"""[A-Za-z0-9_-]+|"[^"]*"|'[^']*'""", text)
-    return tuple(part.strip("\"'") for part in parts)
-
-
-class _KeyLines:
-    """Line numbers of tables and keys, found by scanning the text table by table."""
-
-    def __init__(self, text: str) -> None:
-        self._lines: dict[tuple[str, ...], int] = {}
-        self.duplicate: tuple[tuple[str, ...], int] | None = None
-        table: tuple[str, ...] = ()
-        in_multiline: str | None = None
-        for number, line in enumerate(text.splitlines(), start=1):
-            if in_multiline:
-                # Inside a """ or ''' string nothing is a key or a table.
-                if line.count(in_multiline) % 2 == 1:
-                    in_multiline = None
-                continue
-            header = _HEADER.match(line)
-            if header:
-                table = _dotted(header.group(1))
-                if table in self._lines and not line.lstrip().startswith("[["):
-                    self.duplicate = self.duplicate or (table, number)
-                self._lines.setdefault(table, number)
-                continue
-            key = _KEY.match(line)
-            if key:
-                full = (*table, *_dotted(key.group(1)))
-                if full in self._lines:
-                    self.duplicate = self.duplicate or (full, number)
-                for depth in range(len(table) + 1, len(full) + 1):
-                    self._lines.setdefault(full[:depth], number)
-                rest = line[key.end() :]
-                for quote in ('"""', "'''"):
-                    if rest.count(quote) % 2 == 1:
-                        in_multiline = quote
-                        break
-
-    def find(self, key: tuple[str, ...]) -> int | None:
-        """The line of `key`; for a missing key the line of its table, so the admin knows where to add it."""
-        for depth in range(len(key), 0, -1):
-            if key[:depth] in self._lines:
-                return self._lines[key[:depth]]
-        return None

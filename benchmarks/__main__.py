@@ -13,17 +13,17 @@ from pathlib import Path
 
 from benchmarks.common import PG_URL, RESULTS, Figure, ensure_pg_database, format_table
 
+PARTS = ["latency", "throughput", "kiosk", "startup", "printer", "idcard", "knowledge", "contacts", "payment"]
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description="Loket benchmarks")
-    parser.add_argument(
-        "--only", choices=["latency", "throughput", "kiosk", "startup", "printer", "idcard"], action="append"
-    )
+    parser.add_argument("--only", choices=PARTS, action="append")
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--json", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    chosen = set(args.only or ["latency", "throughput", "kiosk", "startup", "printer", "idcard"])
+    chosen = set(args.only or PARTS)
     pg_url = ensure_pg_database(PG_URL)
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -48,6 +48,19 @@ def main(argv: list[str] | None = None) -> int:
             from benchmarks import idcard_read
 
             figures += idcard_read.run(args.rounds)
+        if "knowledge" in chosen:
+            from benchmarks import knowledge_search
+
+            # Its own passes over every prefix of 20 queries; --rounds is meant for single operations.
+            figures += knowledge_search.run(pg_url, workdir)
+        if "contacts" in chosen:
+            from benchmarks import contact_save
+
+            figures += contact_save.run(pg_url, workdir, args.rounds)
+        if "payment" in chosen:
+            from benchmarks import payment_nexo
+
+            figures += payment_nexo.run(workdir, args.rounds)
         if "startup" in chosen:
             from benchmarks import cold_start
 
