@@ -101,6 +101,7 @@ def _entry(row: Any) -> JournalEntry:
         updated_at=_when(row.updated_at),
         workstation=row.workstation,
         operator=row.operator,
+        approved_cents=row.approved_cents,
     )
 
 

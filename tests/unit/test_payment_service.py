@@ -19,11 +19,10 @@ from app.core.payment.service import (
     PaymentService,
     PaymentUpdate,
     kiosk_actor,
-    reason_text,
 )
 from app.core.payment.service_id import ServiceIdAllocator
 from app.core.payment.state import MAX_UNANSWERED_STATUS_QUERIES, PaymentState
-from app.core.payment.texts import text_for
+from app.core.payment.texts import reason_text, text_for
 from app.core.staff import Actor, Permission, PermissionDenied, Role
 from app.hardware.payment.fake import FakeTerminal
 from app.hardware.payment.scenarios import Scenario

@@ -64,6 +64,7 @@ class JournalEntry:
     updated_at: datetime
     workstation: str
     operator: str
+    approved_cents: int | None = None  # what the terminal authorised; may differ from amount_cents
 
 
 class PaymentJournal(Protocol):
@@ -241,6 +242,7 @@ def _entry(
             card_brand=result.card_brand,
             terminal_reference=result.terminal_reference,
             reason=result.reason,
+            approved_cents=result.amount_cents,
             cardholder_receipt=result.cardholder_receipt,
             merchant_receipt=result.merchant_receipt,
         )

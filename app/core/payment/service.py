@@ -17,12 +17,12 @@ import logging
 import secrets
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from app.core.clock import Clock
 from app.core.errors import LoketError
 from app.core.payment.errors import PaymentError, ServiceIdInvalid
-from app.core.payment.journal import OrderInfo, PaymentJournal
+from app.core.payment.journal import JournalEntry, OrderInfo, PaymentJournal
 from app.core.payment.order import PaymentOrder, apply, start_attempt
 from app.core.payment.ports import (
     OutcomeUnknown,
@@ -37,6 +37,7 @@ from app.core.payment.state import (
     Journalled,
     OperatorDecided,
     OperatorEscalated,
+    OtherAmountApproved,
     Outcome,
     PaymentEvent,
     PaymentState,
@@ -47,6 +48,7 @@ from app.core.payment.state import (
     StatusResult,
     StatusUnanswered,
 )
+from app.core.payment.texts import REASON_BUSY, REASON_PARTIAL, REASON_STOPPED, REASON_UNREACHABLE
 from app.core.staff import Actor, Permission, require
 
 log = logging.getLogger(__name__)
@@ -57,24 +59,6 @@ MAX_IN_PROGRESS_ANSWERS = 60
 STATUS_RETRY_SECONDS = 2.0
 # A fresh ServiceID clashing with one in the database is astronomically rare; a few tries suffice.
 ALLOCATE_TRIES = 3
-
-REASON_UNREACHABLE = "unreachable"  # no connection: the request was not delivered
-REASON_BUSY = "busy"  # the terminal refused: busy with another transaction
-REASON_STOPPED = "stopped_before_sending"  # aborted by a person before anything went out
-
-# Why an attempt ended aborted without the terminal deciding, for the desk and kiosk (B1).
-REASON_TEXTS = {
-    REASON_UNREACHABLE: "De betaalautomaat is niet bereikbaar. Er is niets afgeschreven. "
-    "Kijk of de betaalautomaat aan staat en probeer het opnieuw.",
-    REASON_BUSY: "De betaalautomaat is bezig met een andere betaling. Er is niets afgeschreven. "
-    "Probeer het zo nog een keer.",
-    REASON_STOPPED: "De betaling is gestopt voordat de betaalautomaat iets kreeg. Er is niets afgeschreven.",
-}
-
-
-def reason_text(reason: str | None) -> str | None:
-    """Dutch text for one of our own reasons; None for the terminal's own (shown as it gave them)."""
-    return REASON_TEXTS.get(reason) if reason else None
 
 
 class AmountInvalid(PaymentError):
@@ -96,6 +80,7 @@ class PaymentUpdate:
     state: PaymentState
     display_text: str | None = None
     reason: str | None = None
+    approved_cents: int | None = None  # set when the terminal approved another amount than asked
 
 
 UpdateCallback = Callable[[PaymentUpdate], None]
@@ -206,6 +191,10 @@ class PaymentService:
         if running.service_id is not None:
             self._send_abort(order_id, running.service_id)
 
+    def entries(self, order_id: str) -> list[JournalEntry]:
+        """The order's attempts as journalled, oldest first (receipt, history on screen)."""
+        return self._journal.entries(order_id)
+
     def recover_open(self) -> list[PaymentOrder]:
         """At start-up: ask the terminal about every open attempt of this terminal in the journal.
         Returns every order it looked at, resolved or waiting for a person."""
@@ -286,11 +275,21 @@ class PaymentService:
         return self._finish(order, result, on_update)
 
     def _finish(self, order: PaymentOrder, result: TerminalResult, on_update: UpdateCallback) -> PaymentOrder:
+        if _other_amount(order, result):
+            return self._other_amount(order, result, on_update)
         order = apply(order, ResultReceived(result.outcome))
         self._journal.record(order, result)
         state = self._state(order)
         log.info("order %s: %s", order.order_id, state.value)
         on_update(PaymentUpdate(order.order_id, state, reason=result.reason))
+        return order
+
+    def _other_amount(self, order: PaymentOrder, result: TerminalResult, on_update: UpdateCallback) -> PaymentOrder:
+        """Approved for another amount: journal what the terminal authorised, and ask a person."""
+        order = apply(order, OtherAmountApproved(result.amount_cents))
+        self._journal.record(order, replace(result, reason=REASON_PARTIAL))
+        log.warning("order %s: terminal approved another amount than asked; needs a person", order.order_id)
+        on_update(PaymentUpdate(order.order_id, PaymentState.NEEDS_OPERATOR, None, REASON_PARTIAL, result.amount_cents))
         return order
 
     def _local_result(self, order: PaymentOrder, outcome: Outcome, reason: str) -> TerminalResult:
@@ -334,6 +333,8 @@ class PaymentService:
                 order = apply(order, StatusUnanswered())
                 self._journal.record(order)
             else:
+                if reply.payment is not None and _other_amount(order, reply.payment):
+                    return self._other_amount(order, reply.payment, on_update)
                 order = apply(order, StatusAnswered(reply.result))
                 self._journal.record(order, reply.payment)
                 if reply.result is StatusResult.STILL_IN_PROGRESS:
@@ -391,3 +392,8 @@ class PaymentService:
     @staticmethod
     def _state(order: PaymentOrder) -> PaymentState:
         return order.current.state if order.current else PaymentState.IDLE
+
+
+def _other_amount(order: PaymentOrder, result: TerminalResult) -> bool:
+    current = order.current
+    return result.outcome is Outcome.APPROVED and current is not None and result.amount_cents != current.amount_cents

@@ -80,6 +80,14 @@ class ResultReceived:
 
 
 @dataclass(frozen=True)
+class OtherAmountApproved:
+    """The terminal approved, but not the amount asked (nexo "Partial"): money moved, yet the order
+    is not paid. Only a person can settle it (rest in cash, or a refund)."""
+
+    approved_cents: int
+
+
+@dataclass(frozen=True)
 class ResponseMissing:
     """Time-out, lost connection or an unreadable answer: the outcome is unknown."""
 
@@ -114,6 +122,7 @@ PaymentEvent = (
     Journalled
     | TerminalAccepted
     | ResultReceived
+    | OtherAmountApproved
     | ResponseMissing
     | StatusQuerySent
     | StatusAnswered
@@ -179,6 +188,12 @@ def transition(payment: Payment, event: PaymentEvent) -> Payment:
         return replace(payment, state=PaymentState.IN_PROGRESS)
     if isinstance(event, ResultReceived) and state in (PaymentState.SENT, PaymentState.IN_PROGRESS):
         return replace(payment, state=_FROM_OUTCOME[event.outcome])
+    if isinstance(event, OtherAmountApproved) and state in (
+        PaymentState.SENT,
+        PaymentState.IN_PROGRESS,
+        PaymentState.RECOVERING,
+    ):
+        return replace(payment, state=PaymentState.NEEDS_OPERATOR, unanswered_status_queries=0)
     if isinstance(event, ResponseMissing) and state in (PaymentState.SENT, PaymentState.IN_PROGRESS):
         return replace(payment, state=PaymentState.UNKNOWN)
     if isinstance(event, StatusQuerySent) and state is PaymentState.UNKNOWN:

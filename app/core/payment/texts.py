@@ -10,6 +10,42 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from app.core.payment.state import PaymentState
+from app.core.printing import euro
+
+REASON_UNREACHABLE = "unreachable"  # no connection: the request was not delivered
+REASON_BUSY = "busy"  # the terminal refused: busy with another transaction
+REASON_STOPPED = "stopped_before_sending"  # aborted by a person before anything went out
+REASON_PARTIAL = "partial_approval"  # approved, but for another amount than asked
+
+# Why an attempt ended without the terminal deciding what we asked, for the desk and kiosk (B1).
+REASON_TEXTS = MappingProxyType(
+    {
+        REASON_UNREACHABLE: "De betaalautomaat is niet bereikbaar. Er is niets afgeschreven. "
+        "Kijk of de betaalautomaat aan staat en probeer het opnieuw.",
+        REASON_BUSY: "De betaalautomaat is bezig met een andere betaling. Er is niets afgeschreven. "
+        "Probeer het zo nog een keer.",
+        REASON_STOPPED: "De betaling is gestopt voordat de betaalautomaat iets kreeg. Er is niets afgeschreven.",
+        REASON_PARTIAL: "De betaalautomaat heeft een ander bedrag afgeschreven dan gevraagd. "
+        "De betaling is nog niet rond. Start geen nieuwe betaling.",
+    }
+)
+
+
+def reason_text(reason: str | None) -> str | None:
+    """Dutch text for one of our own reasons; None for the terminal's own (shown as it gave them)."""
+    return REASON_TEXTS.get(reason) if reason else None
+
+
+def partial_text(asked_cents: int, approved_cents: int) -> OutcomeText:
+    """The terminal approved another amount than asked: money moved, but the order is not paid."""
+    asked, approved = euro(asked_cents), euro(approved_cents)
+    return OutcomeText(
+        kiosk=f"De betaalautomaat heeft {approved} afgeschreven in plaats van {asked}. "
+        "De betaling is nog niet rond. Er komt een medewerker naar u toe. Betaal niet nog een keer.",
+        desk=f"De betaalautomaat heeft {approved} goedgekeurd, maar de klant moet {asked} betalen. "
+        "Regel het verschil met de klant (rest contant of geld terug) en leg de uitkomst vast. "
+        "Start geen nieuwe betaling.",
+    )
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from app.core.payment.ports import (
 )
 from app.core.payment.state import Outcome, StatusResult, check_service_id
 from app.hardware.payment.nexo_display import EVENT_TEXTS
-from app.hardware.payment.scenarios import Scenario, scenario_for
+from app.hardware.payment.scenarios import Scenario, partial_cents, scenario_for
 
 
 class FakeTerminalClosed(PaymentError):
@@ -92,7 +92,8 @@ class FakeTerminal:
             return self._finish(request, Outcome.DECLINED, reason="Refusal")
         for event in ("WAIT_FOR_PIN", "PIN_ENTERED", "TENDER_FINAL"):
             self._show(on_display, event)
-        result = self._finish(request, Outcome.APPROVED)
+        partial = partial_cents(request.amount_cents) if scenario is Scenario.PARTIAL else None
+        result = self._finish(request, Outcome.APPROVED, reason="Partial" if partial else None, authorised=partial)
         if scenario in (Scenario.APPROVE_THEN_DROP, Scenario.APPROVE_GARBLED):
             raise OutcomeUnknown("Geen bruikbaar antwoord van de betaalautomaat.", service_id=request.service_id)
         return result
@@ -159,19 +160,25 @@ class FakeTerminal:
         return hanging.outcome
 
     def _finish(
-        self, request: PaymentRequest, outcome: Outcome, reason: str | None = None, log: bool = True
+        self,
+        request: PaymentRequest,
+        outcome: Outcome,
+        reason: str | None = None,
+        log: bool = True,
+        authorised: int | None = None,
     ) -> TerminalResult:
         approved = outcome is Outcome.APPROVED
         with self._lock:
             if approved:
                 self._approvals += 1
             code = f"{self._approvals:06d}" if approved else None
-        euros = f"{request.amount_cents // 100},{request.amount_cents % 100:02d}"
+        cents = (authorised or request.amount_cents) if approved else request.amount_cents
+        euros = f"{cents // 100},{cents % 100:02d}"
         receipt = ("Gemeente Loket", f"Totaal: EUR {euros}", "GOEDGEKEURD" if approved else "NIET GELUKT")
         result = TerminalResult(
             outcome=outcome,
             service_id=request.service_id,
-            amount_cents=request.amount_cents if approved else 0,
+            amount_cents=cents if approved else 0,
             approval_code=code,
             masked_pan="**** 0008" if approved else None,
             card_brand="maestro" if approved else None,

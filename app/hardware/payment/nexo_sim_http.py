@@ -4,6 +4,7 @@ ways a misbehaving terminal answers (not at all, or with a broken signature)."""
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import logging
 import socket
@@ -11,6 +12,7 @@ import ssl
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlsplit
 
 from app.hardware.payment.nexo_crypto import MAX_MESSAGE_BYTES, NexoCredentials, encrypt_message
 from app.hardware.payment.nexo_messages import Json
@@ -107,3 +109,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("nexo simulator http: " + format, *args)
+
+
+def post_notification(url: str, body: bytes) -> None:
+    """POST one display notification to the till's display URL; failures do not matter."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port or 80, timeout=5)
+    try:
+        connection.request("POST", parts.path or "/", body, {"Content-Type": "application/json"})
+        connection.getresponse().read()
+    except (OSError, http.client.HTTPException) as error:
+        log.info("nexo simulator: display notification not delivered (%s)", type(error).__name__)
+    finally:
+        connection.close()

@@ -34,11 +34,18 @@ def response(result: Result, condition: ErrorCondition | None = None, **addition
 
 
 def approved_payment(
-    sale_transaction: Json, amount_cents: int, poi_transaction_id: str, approval_code: str, moment: datetime
+    sale_transaction: Json,
+    amount_cents: int,
+    poi_transaction_id: str,
+    approval_code: str,
+    moment: datetime,
+    *,
+    partial: bool = False,
 ) -> Json:
+    """`amount_cents` is what was authorised; `partial` when that is less than requested."""
     amount = cents_to_json(amount_cents)
     return {
-        "Response": response(Result.SUCCESS),
+        "Response": response(Result.PARTIAL if partial else Result.SUCCESS),
         "SaleData": {"SaleTransactionID": sale_transaction},
         "POIData": {"POITransactionID": {"TransactionID": poi_transaction_id, "TimeStamp": iso_time(moment)}},
         "PaymentResult": {

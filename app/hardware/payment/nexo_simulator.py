@@ -1,9 +1,7 @@
 """A nexo PIN terminal on 127.0.0.1: Adyen Terminal API (local) over HTTPS with message encryption.
 
-Behaviour follows the amount's cents (scenarios.py): approve, decline (x,91), citizen cancels
-(x,92), hang until an AbortRequest (x,93), approve then drop the connection (x,94), busy (x,95),
-slow (x,96), approve with a garbled answer (x,97). Its transaction log lives in a state file, so a
-status query finds what happened even after the Loket process (or the simulator) restarted.
+Behaviour follows the amount's cents (scenarios.py, x,91-x,98). Its transaction log lives in a
+state file, so a status query finds what happened even after Loket (or the simulator) restarted.
 
 In-process: `NexoSimulator(...).start()`, then `.port` and `.fingerprint`. Separate process:
 `python -m app.hardware.payment.nexo_simulator --port N --state-file F` prints one JSON line with
@@ -13,7 +11,6 @@ port and fingerprint when it is ready.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import logging
 import secrets
@@ -24,7 +21,6 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from app.core.errors import LoketError
 from app.core.payment.errors import PaymentError
@@ -49,9 +45,16 @@ from app.hardware.payment.nexo_messages import (
     split_message,
     text,
 )
-from app.hardware.payment.nexo_sim_http import BadRequest, DropConnection, GarbledAnswer, SimulatorServer, garbled
+from app.hardware.payment.nexo_sim_http import (
+    BadRequest,
+    DropConnection,
+    GarbledAnswer,
+    SimulatorServer,
+    garbled,
+    post_notification,
+)
 from app.hardware.payment.nexo_sim_log import TransactionLog
-from app.hardware.payment.scenarios import Scenario, scenario_for
+from app.hardware.payment.scenarios import Scenario, partial_cents, scenario_for
 from app.hardware.payment.tls import server_context
 
 log = logging.getLogger(__name__)
@@ -218,6 +221,7 @@ class NexoSimulator:
         text(amounts, "Currency", 3)
         cents = json_to_cents(amounts.get("RequestedAmount"), "RequestedAmount")
         scenario = scenario_for(cents)
+        authorised = partial_cents(cents) if scenario is Scenario.PARTIAL else cents  # the log counts this
         poi_transaction = f"SIM{secrets.token_hex(6).upper()}"
         key = TransactionLog.key(header.sale_id, header.service_id)
         pending = _Pending()
@@ -225,7 +229,7 @@ class NexoSimulator:
             # One payment at a time, decided atomically: a second till gets Busy, not a double start.
             if scenario is Scenario.BUSY or self._pending:
                 return out.envelope(header, "PaymentResponse", out.busy_payment(sale_transaction))
-            if not self._log.start(header.sale_id, header.service_id, cents):
+            if not self._log.start(header.sale_id, header.service_id, authorised):
                 failure = out.failed_payment(sale_transaction, ErrorCondition.NOT_ALLOWED, "ServiceID used", "")
                 return out.envelope(header, "PaymentResponse", failure)
             self._pending[key] = pending
@@ -244,7 +248,10 @@ class NexoSimulator:
                 self._pending.pop(key, None)
         if approved:
             code = f"{secrets.randbelow(10**6):06d}"
-            result = out.approved_payment(sale_transaction, cents, poi_transaction, code, self._clock())
+            partial = authorised != cents
+            result = out.approved_payment(
+                sale_transaction, authorised, poi_transaction, code, self._clock(), partial=partial
+            )
             self._show("Betaling geaccepteerd")
         else:
             condition, reason = self._failure_for(scenario, pending)
@@ -335,16 +342,7 @@ class NexoSimulator:
             return
         header = Header.request(Category.DISPLAY, secrets.token_hex(5), sale_id, self.poi_id)
         message = display_notification(header, event, transaction_id, self._clock())
-        body = json.dumps(encrypt_message(message, self.credentials)).encode()
-        parts = urlsplit(url)
-        connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port or 80, timeout=5)
-        try:
-            connection.request("POST", parts.path or "/", body, {"Content-Type": "application/json"})
-            connection.getresponse().read()
-        except (OSError, http.client.HTTPException) as error:
-            log.info("nexo simulator: display notification not delivered (%s)", type(error).__name__)
-        finally:
-            connection.close()
+        post_notification(url, json.dumps(encrypt_message(message, self.credentials)).encode())
 
     def _show(self, line: str) -> None:
         with self._lock:

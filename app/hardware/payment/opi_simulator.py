@@ -24,7 +24,7 @@ from app.core.payment.errors import PaymentError
 from app.hardware.payment import opi_messages as m
 from app.hardware.payment.opi_channel import FrameReader, send_frame
 from app.hardware.payment.opi_sim_device import DeviceOutputSender
-from app.hardware.payment.scenarios import Scenario, scenario_for
+from app.hardware.payment.scenarios import Scenario, partial_cents, scenario_for
 
 log = logging.getLogger(__name__)
 GARBLED = b'<CardServiceResponse RequestType="CardPayment" OverallResult="Succ\xff\xfe<<'
@@ -163,7 +163,8 @@ class OpiSimulator:
         if scenario is Scenario.DECLINE:
             return self._finish(request, "Failure", out, "Geweigerd", text="Kaart geweigerd")
         out.display("Voer pincode in")
-        answer = self._finish(request, "Success", out, "Betaling akkoord")
+        authorised = partial_cents(cents) if scenario is Scenario.PARTIAL else cents
+        answer = self._finish(request, "Success", out, "Betaling akkoord", authorised=authorised)
         if scenario is Scenario.APPROVE_THEN_DROP:
             return None
         if scenario is Scenario.APPROVE_GARBLED:
@@ -171,9 +172,16 @@ class OpiSimulator:
         return answer
 
     def _finish(
-        self, request: m.CardServiceRequest, result: str, out: DeviceOutputSender, shown: str, text: str | None = None
+        self,
+        request: m.CardServiceRequest,
+        result: str,
+        out: DeviceOutputSender,
+        shown: str,
+        text: str | None = None,
+        authorised: int | None = None,
     ) -> bytes:
-        cents = request.amount_cents or 0
+        # An OPI terminal that authorises less still says Success, with the smaller TotalAmount.
+        cents = authorised if authorised is not None else request.amount_cents or 0
         with self._changed:
             self._stan += 1
             stan = f"{self._stan:06d}"

@@ -1,6 +1,6 @@
 """Which behaviour a terminal simulator plays, chosen by the amount's cents (both protocols).
 
-Cents 91-97 are test scenarios; every other amount is approved. So real-looking leges (€ 77,87)
+Cents 91-98 are test scenarios; every other amount is approved. So real-looking leges (€ 77,87)
 and the IT test payment of € 0,01 go through, while a tester types € 10,93 to make the terminal
 hang until it is aborted.
 """
@@ -19,6 +19,7 @@ class Scenario(StrEnum):
     BUSY = "busy"  # x,95 the terminal is busy with something else
     SLOW = "slow"  # x,96 approved after a long wait (the simulator's slow delay)
     APPROVE_GARBLED = "approve_garbled"  # x,97 approved, but the answer arrives unreadable
+    PARTIAL = "partial"  # x,98 approved for less than asked (see partial_cents), nexo Result "Partial"
 
 
 _BY_CENTS = {
@@ -29,11 +30,17 @@ _BY_CENTS = {
     95: Scenario.BUSY,
     96: Scenario.SLOW,
     97: Scenario.APPROVE_GARBLED,
+    98: Scenario.PARTIAL,
 }
 
 
 def scenario_for(amount_cents: int) -> Scenario:
     return _BY_CENTS.get(amount_cents % 100, Scenario.APPROVE)
+
+
+def partial_cents(amount_cents: int) -> int:
+    """What the terminal authorises in the partial scenario: half, at least one cent (€ 10,98 → € 5,49)."""
+    return max(1, amount_cents // 2)
 
 
 def amount_for(scenario: Scenario, euros: int = 10) -> int:
