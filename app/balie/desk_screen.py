@@ -63,10 +63,13 @@ class DeskScreen(QWidget):
         *,
         workspace: QWidget | None = None,
         finish_guard: FinishGuard | None = None,
+        leave_guard: Callable[[Callable[[], None]], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._workspace = workspace
         self.finish_guard = finish_guard
+        #: before Afmelden: save what was typed, then call on (or show why not)
+        self.leave_guard = leave_guard
         self._queue = queue
         self._clock = clock
         self._location_id = location_id
@@ -339,9 +342,16 @@ class DeskScreen(QWidget):
 
     def sign_out(self) -> None:
         self.error_area.clear_error()
-        self._set_busy(True)
         desk = self.desk_id
-        self._runner.run(lambda: self._queue.close_desk(desk), self._signed_out, self._failed)
+
+        def proceed() -> None:
+            self._set_busy(True)
+            self._runner.run(lambda: self._queue.close_desk(desk), self._signed_out, self._failed)
+
+        if self.leave_guard is None:
+            proceed()
+        else:
+            self.leave_guard(proceed)
 
     def _run(self, operation: Callable[[], Ticket]) -> None:
         self._set_busy(True)

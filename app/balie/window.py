@@ -122,6 +122,7 @@ class BalieWindow(QWidget):
             self._runner,
             workspace=workspace,
             finish_guard=workspace.finish_guard if workspace is not None else None,
+            leave_guard=workspace.leave_guard if workspace is not None else None,
         )
         if workspace is not None:
             screen.visitor_changed.connect(workspace.visitor_changed)

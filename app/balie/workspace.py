@@ -248,6 +248,14 @@ class KccWorkspace(QWidget):
             # now: a snapshot still on its way shows the visitor once more and must not reopen it.
             proceed()
 
+    def leave_guard(self, proceed: Callable[[], None]) -> None:
+        """Before Afmelden: what was typed is saved first; a contact that cannot be saved stays."""
+        panel = self.contact_panel
+        if panel.is_dirty():
+            panel.save(then=lambda _saved: proceed(), on_fail=lambda _e: self.show_tab(panel))
+        else:
+            proceed()
+
     def _confirm_finish(self) -> None:
         proceed, self._finish_anyway = self._finish_anyway, None
         self.confirm_bar.hide()

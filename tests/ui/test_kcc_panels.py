@@ -284,3 +284,23 @@ def test_a_late_snapshot_does_not_reopen_a_finished_visit(
     anna = kcc.sign_in.sign_in("anna", ACCOUNTS["anna"][2])
     day = (clock.now() - timedelta(hours=1), clock.now() + timedelta(hours=1))
     assert [c.onderwerp.omschrijving for c in kcc.contacts.contacts_between(anna, *day)] == ["Openingstijden"]
+
+
+def test_signing_out_saves_what_was_typed_or_stays(
+    qtbot: QtBot, make: Callable[..., BalieWindow], kcc: KccServices, clock: FakeClock
+) -> None:
+    window = make()
+    desk, work = parts(window)
+    contact = work.contact_panel
+    contact.new_button.click()  # a phone call
+    contact.vraag_edit.setPlainText("Waar kan ik grofvuil kwijt?")
+    desk.sign_out_button.click()
+    assert window.desk_screen is desk  # no subject: cannot be saved, so the clerk stays
+    assert contact.error_area.text() == "Kies een product of typ waar de vraag over ging."
+    contact.subject.set_subject("Grofvuil")
+    desk.sign_out_button.click()
+    assert window.desk_screen is None
+    anna = kcc.sign_in.sign_in("anna", ACCOUNTS["anna"][2])
+    day = (clock.now() - timedelta(hours=1), clock.now() + timedelta(hours=1))
+    [saved] = kcc.contacts.contacts_between(anna, *day)
+    assert saved.vraag == "Waar kan ik grofvuil kwijt?" and saved.onderwerp.vrije_tekst == "Grofvuil"
