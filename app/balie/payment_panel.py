@@ -1,12 +1,10 @@
 """Taking a payment at the desk: card (PIN terminal) or cash, with every outcome spelled out.
 
-The panel is embedded in the desk screen and gets everything it uses: the PaymentService, a task
-runner of its own with at least two workers (`pay` blocks one worker for as long as the citizen
-takes; "Afbreken" must get through meanwhile), who is signed in, and the receipt printer.
-Progress from the terminal arrives on a worker thread and is passed to the UI thread through a
-queued signal. The panel never starts a payment a second time by itself: "Opnieuw proberen"
-appears only after a declined or aborted attempt, and an unknown outcome waits for the status
-query or for a team lead's decision.
+The panel gets everything it uses: the PaymentService, its own task runner with at least two
+workers (`pay` blocks one while the citizen takes; "Afbreken" must get through), who is signed in,
+and the receipt printer. Terminal progress arrives on a worker thread via a queued signal. The
+panel never starts a payment twice by itself: "Opnieuw proberen" appears only after a declined or
+aborted attempt; an unknown outcome waits for the status query or a team lead's decision.
 """
 
 from __future__ import annotations
@@ -17,14 +15,15 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from app.balie.payment_parts import BUTTON_TEXTS, PANEL_CSS, PaymentFinished, amount_text, card_receipt, parse_amount
+from app.balie.payment_parts import BUTTON_TEXTS, PANEL_CSS, PaymentFinished, amount_text, parse_amount
 from app.core.errors import LoketError
 from app.core.payment.errors import PaymentError
 from app.core.payment.journal import JournalEntry
 from app.core.payment.order import PaymentOrder
+from app.core.payment.receipt import order_receipt
 from app.core.payment.service import AmountInvalid, PaymentService, PaymentUpdate
 from app.core.payment.state import OPEN_STATES, PaymentState
-from app.core.payment.texts import text_for
+from app.core.payment.texts import REASON_PARTIAL, partial_text, text_for
 from app.core.printing import ReceiptPrinter, euro
 from app.core.staff import Actor, Permission
 from app.ui.tasks import TaskRunner
@@ -39,7 +38,7 @@ _UNDECIDED = frozenset({PaymentState.UNKNOWN, PaymentState.RECOVERING, PaymentSt
 
 #: KasService.record_cash: takes cash and puts it in the desk's kas
 CashRecorder = Callable[[Actor, int, str], object]
-#: PaymentJournal.entries: the attempts of an order, for the receipt's card details
+#: PaymentService.entries is used by default; this keyword stays for older callers
 EntriesReader = Callable[[str], Sequence[JournalEntry]]
 
 
@@ -74,8 +73,9 @@ class PaymentPanel(QFrame):
         self._location = location
         self._point = point
         self._record_cash = record_cash
-        self._entries = journal_entries
-        self._can_print = receipt_printer is not None and journal_entries is not None
+        self._entries = journal_entries or service.entries
+        self._can_print = receipt_printer is not None
+        self._partial: str | None = None  # desk text of an approval for another amount
         self._order: PaymentOrder | None = None
         self._order_id: str | None = None
         self._state = PaymentState.IDLE
@@ -233,14 +233,13 @@ class PaymentPanel(QFrame):
 
     def print_receipt(self) -> None:
         order = self._order
-        if self._printer is None or self._entries is None or order is None or not order.is_paid:
+        if self._printer is None or order is None or not order.is_paid:
             return
         printer, entries, order_id = self._printer, self._entries, order.order_id
         self.print_button.setEnabled(False)
 
         def work() -> None:
-            approved = [e for e in entries(order_id) if e.state is PaymentState.APPROVED]
-            printer.print_receipt(card_receipt(approved[-1], self._location, self._point))
+            printer.print_receipt(order_receipt(entries(order_id), self._location, self._point))
 
         self._runner.run(work, lambda _r: self._printed(), self._print_failed)
 
@@ -260,6 +259,7 @@ class PaymentPanel(QFrame):
         self._order = None
         self._order_id = None
         self._aborting = False
+        self._partial = None
         self.amount_edit.clear()
         self.description_edit.clear()
         self.terminal_label.clear()
@@ -279,6 +279,8 @@ class PaymentPanel(QFrame):
             return  # a late update of an order this panel no longer shows
         if update.display_text:
             self.terminal_label.setText(f"Pinautomaat: {update.display_text}")
+        if update.reason == REASON_PARTIAL and update.approved_cents is not None:
+            self._partial = partial_text(self._amount_cents, update.approved_cents).desk
         self._show_state(update.state)
 
     def _paid(self, order: PaymentOrder) -> None:
@@ -362,7 +364,8 @@ class PaymentPanel(QFrame):
 
     def _show_state(self, state: PaymentState) -> None:
         self._state = state
-        self.state_label.setText(text_for(state).desk)
+        partial = self._partial if state is PaymentState.NEEDS_OPERATOR else None
+        self.state_label.setText(partial or text_for(state).desk)
         tone = {PaymentState.APPROVED: "good", PaymentState.DECLINED: "bad", PaymentState.NEEDS_OPERATOR: "bad"}
         self.state_label.setProperty("tone", tone.get(state, ""))
         self._restyle()

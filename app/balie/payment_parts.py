@@ -1,15 +1,17 @@
 """Pieces of the desk's payment panel that hold no widget: amount parsing, the finished-payment
-payload, the receipt built from the journal, and the panel's own styles."""
+payload and the panel's own styles. The receipt is built in the core (app.core.payment.receipt),
+the same for desk and kiosk; `card_receipt` stays importable from here."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from app.core.payment.journal import JournalEntry
+from app.core.payment.receipt import card_receipt
 from app.core.payment.service import AmountInvalid
 from app.core.payment.state import PaymentState
-from app.core.printing import CardPayment, Receipt, ReceiptLine
+
+__all__ = ["BUTTON_TEXTS", "PANEL_CSS", "PaymentFinished", "amount_text", "card_receipt", "parse_amount"]
 
 _AMOUNT = re.compile(r"(?:€\s*)?(\d{1,5})(?:[.,](\d{2}))?")
 
@@ -65,25 +67,3 @@ class PaymentFinished:
     description: str
     method: str  # "pin" or "contant"
     decided_by: str | None = None  # set when a team lead recorded the outcome
-
-
-def card_receipt(entry: JournalEntry, location: str, point: str, tariff_item: str = "") -> Receipt:
-    """The legesnota of an approved card payment; the terminal's cardholder receipt verbatim."""
-    if entry.state is not PaymentState.APPROVED:
-        raise ValueError("only an approved payment gets a receipt")
-    payment = CardPayment(
-        method="pin",
-        terminal_id=entry.poi_id,
-        masked_card=entry.masked_pan or "",
-        approval_code=entry.approval_code or "",
-        reference=entry.terminal_reference or "",
-        cardholder_receipt=entry.cardholder_receipt,
-    )
-    return Receipt(
-        number=entry.order_id,
-        issued_at=entry.updated_at,
-        location=location,
-        point=point,
-        lines=(ReceiptLine(entry.description, tariff_item, 1, entry.amount_cents),),
-        payment=payment,
-    )

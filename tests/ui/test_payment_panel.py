@@ -65,7 +65,6 @@ class Desk:
             self.printer,
             location="Stadhuis",
             point="Balie 3",
-            journal_entries=self.journal.entries,
         )
         self.panel.payment_finished.connect(self.finished.append)
         qtbot.addWidget(self.panel)
@@ -219,6 +218,18 @@ def test_only_a_team_lead_may_decide_an_unknown_outcome(make_desk: Callable[...,
     assert len(desk.terminal.requests) == 1
 
 
+def test_partial_approval_names_both_amounts_and_offers_no_new_payment(make_desk: Callable[..., Desk]) -> None:
+    desk = make_desk()
+    desk.panel.start(1098, "Paspoort")  # x,98: the terminal approves only € 5,49
+    assert desk.shown.startswith("De betaalautomaat heeft € 5,49 goedgekeurd, maar de klant moet € 10,98 betalen.")
+    assert "Start geen nieuwe betaling." in desk.shown
+    assert visible_buttons(desk.panel) == set()  # a clerk: no retry, no print; the team lead decides
+    assert desk.panel.resolve_hint.isVisible()
+    assert desk.finished == [] and not desk.receipt_file.exists()
+    (entry,) = desk.service.entries(desk.panel.order_id or "")
+    assert (entry.state, entry.approved_cents) == (PaymentState.NEEDS_OPERATOR, 549)
+
+
 def test_over_nexo_a_lost_answer_is_recovered_by_the_status_query(
     qtbot: QtBot, database: Database, clock: FakeClock, tmp_path: Path
 ) -> None:
@@ -230,7 +241,7 @@ def test_over_nexo_a_lost_answer_is_recovered_by_the_status_query(
     runner = ThreadPoolTaskRunner(workers=2)
     journal = SqlPaymentJournal(database, clock)
     service = PaymentService(terminal, journal, clock, workstation="Balie 3", status_retry_seconds=0)
-    panel = PaymentPanel(service, runner, lambda: CLERK, journal_entries=journal.entries)
+    panel = PaymentPanel(service, runner, lambda: CLERK)
     qtbot.addWidget(panel)
     panel.show()
     seen: list[PaymentState] = []
