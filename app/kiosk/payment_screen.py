@@ -17,10 +17,11 @@ from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 from app.core.errors import LoketError
 from app.core.payment.errors import PaymentError
 from app.core.payment.order import PaymentOrder
+from app.core.payment.receipt import order_receipt
 from app.core.payment.service import PaymentService, PaymentUpdate
 from app.core.payment.state import FINAL_STATES, PaymentState
-from app.core.payment.texts import text_for
-from app.core.printing import euro
+from app.core.payment.texts import REASON_PARTIAL, partial_text, text_for
+from app.core.printing import ReceiptPrinter, euro
 from app.core.staff import Actor
 from app.ui.tasks import TaskRunner
 from app.ui.theme import LIGHT
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 #: DeviceAlert code the host sees when a kiosk payment needs a person
 PAYMENT_HELP = "payment.needs_operator"
 DO_NOT_PAY_AGAIN = "Betaal niet nog een keer; er komt een medewerker."
+RECEIPT_PRINTING = "Uw bon wordt afgedrukt."
+RECEIPT_FAILED = "De bon kon niet worden afgedrukt. Vraag een medewerker om een bon."
 _WORKING = frozenset({PaymentState.SENT, PaymentState.IN_PROGRESS})
 _UNSURE = frozenset({PaymentState.UNKNOWN, PaymentState.RECOVERING, PaymentState.NEEDS_OPERATOR})
 
@@ -88,11 +91,21 @@ class PaymentScreen(QWidget):
         actor: Actor,
         scale: float = 1.0,
         parent: QWidget | None = None,
+        *,
+        receipt_printer: ReceiptPrinter | None = None,
+        location: str = "",
+        point: str = "",
     ) -> None:
+        """`receipt_printer`: prints the legesnota after an approval (none: no receipt offered);
+        `location` and `point` ("Stadhuis", "Zuil 1") are printed on it."""
         super().__init__(parent)
         self._service = service
         self._runner = runner
         self._actor = actor
+        self._printer = receipt_printer
+        self._location = location
+        self._point = point
+        self._partial: str | None = None  # kiosk text of an approval for another amount
         self._product: KioskProduct | None = None
         self._order_id: str | None = None
         self._state = PaymentState.IDLE
@@ -110,9 +123,11 @@ class PaymentScreen(QWidget):
         self.outcome = centred_label("payOutcome")
         self.warning = centred_label("printFailed")
         self.error_text = centred_label("printFailed")
+        self.receipt_note = centred_label("ticketHint")
+        self.receipt_failed = centred_label("printFailed")
         for widget in (self.caption, self.amount, self.product, self.instruction, self.terminal_text):
             layout.addWidget(widget)
-        for widget in (self.outcome, self.warning, self.error_text):
+        for widget in (self.outcome, self.receipt_note, self.receipt_failed, self.warning, self.error_text):
             layout.addWidget(widget)
         layout.addSpacing(round(24 * scale))
         # One under the other: two side by side do not fit a portrait kiosk at this size.
@@ -134,6 +149,7 @@ class PaymentScreen(QWidget):
         self.done_button.clicked.connect(self._done)
         self._update_arrived.connect(self._on_update)
         self._order_created.connect(self._on_created)
+        self._hide_receipt()
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -144,6 +160,8 @@ class PaymentScreen(QWidget):
         self.retry_button.setText("Opnieuw proberen")
         self.retry_button.setAccessibleName("Opnieuw proberen te betalen")
         self.warning.setText(DO_NOT_PAY_AGAIN)
+        self.receipt_note.setText(RECEIPT_PRINTING)
+        self.receipt_failed.setText(RECEIPT_FAILED)
         if self._product is not None:
             self.amount.setText(euro(self._product.amount_cents))
             self.amount.setAccessibleName(f"Te betalen: {euro(self._product.amount_cents)}")
@@ -164,8 +182,10 @@ class PaymentScreen(QWidget):
         self._product = product
         self._order_id = None
         self._help_asked = False
+        self._partial = None
         self.terminal_text.clear()
         self.error_text.hide()
+        self._hide_receipt()
         self.stop_button.setEnabled(True)
         self.retranslate_ui()
         self._show_state(PaymentState.SENT)
@@ -211,12 +231,37 @@ class PaymentScreen(QWidget):
             return
         if update.display_text:
             self.terminal_text.setText(update.display_text)
+        if update.reason == REASON_PARTIAL and update.approved_cents is not None and self._product is not None:
+            self._partial = partial_text(self._product.amount_cents, update.approved_cents).kiosk
         self._show_state(update.state)
 
     def _finished(self, order: PaymentOrder) -> None:
         self._order_id = order.order_id
         self._show_state(order.current.state if order.current else PaymentState.IDLE)
         log.info("kiosk payment %s: %s", order.order_id, self._state.value)
+        if self._state is PaymentState.APPROVED and self._printer is not None:
+            self._print_receipt(self._printer, order.order_id)
+
+    def _print_receipt(self, printer: ReceiptPrinter, order_id: str) -> None:
+        """Print in the background; the citizen is never kept waiting for (or by) the printer."""
+        self.receipt_note.show()
+        service, location, point = self._service, self._location, self._point
+
+        def work() -> None:
+            printer.print_receipt(order_receipt(service.entries(order_id), location, point))
+
+        self._runner.run(work, None, lambda error: self._receipt_failed(order_id, error))
+
+    def _receipt_failed(self, order_id: str, error: LoketError) -> None:
+        log.warning("kiosk receipt of payment %s not printed (%s)", order_id, error.code)
+        if order_id != self._order_id:
+            return  # the citizen has already gone; the next one should not see this
+        self.receipt_note.hide()
+        self.receipt_failed.show()
+
+    def _hide_receipt(self) -> None:
+        self.receipt_note.hide()
+        self.receipt_failed.hide()
 
     def _failed(self, error: LoketError) -> None:
         log.warning("kiosk payment failed: %s", error.code)
@@ -231,12 +276,14 @@ class PaymentScreen(QWidget):
         self._product = None
         self._order_id = None
         self._state = PaymentState.IDLE
+        self._hide_receipt()
         self.done_requested.emit()
 
     def _show_state(self, state: PaymentState) -> None:
         self._state = state
         working = state in _WORKING
-        self.outcome.setText("" if working else text_for(state).kiosk)
+        partial = self._partial if state is PaymentState.NEEDS_OPERATOR else None
+        self.outcome.setText("" if working else partial or text_for(state).kiosk)
         self.outcome.setVisible(not working)
         self.outcome.setAccessibleName(self.outcome.text())
         self.instruction.setVisible(working)

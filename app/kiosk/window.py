@@ -14,7 +14,7 @@ from app.core.events import DatabaseStatusChanged, Event
 from app.core.identity.reading import IdentityReading
 from app.core.payment.service import PaymentService, kiosk_actor
 from app.core.payment.state import FINAL_STATES, PaymentState
-from app.core.printing import PaperLevel, PrinterStatus
+from app.core.printing import PaperLevel, PrinterStatus, ReceiptPrinter
 from app.core.queue.service import IssuedTicket, QueueService, QueueSnapshot
 from app.kiosk.id_check_screen import IdCheckScreen
 from app.kiosk.payment_screen import PAYMENT_HELP, KioskProduct, PaymentHelpRequest, PaymentScreen
@@ -49,10 +49,14 @@ class KioskWindow(QWidget):
         payment: PaymentService | None = None,
         payment_runner: TaskRunner | None = None,
         payment_products: Sequence[KioskProduct] = (),
+        receipt_printer: ReceiptPrinter | None = None,
+        receipt_place: tuple[str, str] = ("", ""),
         parent: QWidget | None = None,
     ) -> None:
         """`payment`: card payment at this kiosk, with its own runner of at least two workers
-        (a payment blocks one; "Stoppen" needs the other) and what can be paid for."""
+        (a payment blocks one; "Stoppen" needs the other) and what can be paid for.
+        `receipt_printer` prints the legesnota after an approved payment, with `receipt_place`
+        (location, point), e.g. ("Stadhuis", "Zuil 1")."""
         super().__init__(parent)
         self._read_specimen_card = read_specimen_card  # demo only: the specimen card on a simulated reader
         self._queue = queue
@@ -87,7 +91,16 @@ class KioskWindow(QWidget):
         self.payment_screen: PaymentScreen | None = None
         if payment is not None:
             actor = kiosk_actor(f"locatie-{location_id}")
-            self.payment_screen = PaymentScreen(payment, payment_runner or runner, actor, text_scale)
+            location, point = receipt_place
+            self.payment_screen = PaymentScreen(
+                payment,
+                payment_runner or runner,
+                actor,
+                text_scale,
+                receipt_printer=receipt_printer,
+                location=location,
+                point=point,
+            )
             self.stack.addWidget(self.payment_screen)
             self.start_screen.show_products(payment_products)
             self.start_screen.payment_requested.connect(self.start_payment)
