@@ -4,41 +4,38 @@ It listens on 127.0.0.1 for channel 0 and, for every payment, connects back to t
 port (channel 1) with display and receipt output, waiting for each DeviceResponse. The amount's
 cents pick a scenario (see scenarios.py): x,91 declined, x,92 the citizen stops, x,93 hangs until
 an AbortRequest, x,94 approved but the connection drops before the answer, x,95 busy, x,96 slow,
-x,97 approved with a garbled answer; anything else is approved. It keeps a transaction log, so
-RepeatLastMessage (status recovery) finds what happened, and totals for reconciliation.
+x,97 approved with a garbled answer, x,98 approved for less than asked; anything else is approved.
+It keeps a transaction log, so RepeatLastMessage (status recovery) finds what happened, and totals
+for reconciliation; with a state file (opi_sim_log.py) both survive a restart of the simulator.
 
-    python -m app.hardware.payment.opi_simulator --port 4100 --device-port 4102
+    python -m app.hardware.payment.opi_simulator --port 4100 --device-port 4102 --state-file F
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import logging
+import signal
 import socket
 import socketserver
+import sys
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
+from app.core.errors import LoketError
 from app.core.payment.errors import PaymentError
 from app.hardware.payment import opi_messages as m
 from app.hardware.payment.opi_channel import FrameReader, send_frame
 from app.hardware.payment.opi_sim_device import DeviceOutputSender
+from app.hardware.payment.opi_sim_log import LoggedTransaction, OpiTransactionLog
 from app.hardware.payment.scenarios import Scenario, partial_cents, scenario_for
 
 log = logging.getLogger(__name__)
 GARBLED = b'<CardServiceResponse RequestType="CardPayment" OverallResult="Succ\xff\xfe<<'
 TERMINAL_ID = "SIM00001"
-
-
-@dataclass(frozen=True)
-class LoggedTransaction:
-    request_id: str
-    workstation_id: str
-    overall_result: str
-    amount_cents: int
-    response: m.CardServiceResponse
-    receipt: tuple[str, ...]
 
 
 @dataclass
@@ -50,16 +47,15 @@ class _InProgress:
 class OpiSimulator:
     """Start with `start()`, stop with `stop()`; `port` is chosen by the OS unless given."""
 
-    def __init__(self, *, port: int = 0, device_port: int = 4102, slow_delay: float = 3.0) -> None:
+    def __init__(
+        self, *, port: int = 0, device_port: int = 4102, slow_delay: float = 3.0, state_file: Path | None = None
+    ) -> None:
         self.device_port = device_port  # where the ECR listens for channel 1
         self.slow_delay = slow_delay
         self._changed = threading.Condition()
-        self._log: list[LoggedTransaction] = []
+        self._log = OpiTransactionLog(state_file)
         self._in_progress: _InProgress | None = None
         self._stopping = threading.Event()
-        self._totals: dict[str, tuple[int, int]] = {}  # card circuit → (count, cents) since closure
-        self._batch = 1
-        self._stan = 0
         self._connections: set[socket.socket] = set()
         self._server = _Server(("127.0.0.1", port), _Handler)
         self._server.simulator = self
@@ -100,7 +96,7 @@ class OpiSimulator:
 
     def transactions(self) -> tuple[LoggedTransaction, ...]:
         with self._changed:
-            return tuple(self._log)
+            return tuple(self._log.transactions)
 
     def wait_in_progress(self, timeout: float = 5.0) -> bool:
         """True once a payment is under way (waits on a condition, no polling)."""
@@ -113,7 +109,7 @@ class OpiSimulator:
 
     def wait_logged(self, count: int, timeout: float = 5.0) -> bool:
         with self._changed:
-            return self._changed.wait_for(lambda: len(self._log) >= count, timeout)
+            return self._changed.wait_for(lambda: len(self._log.transactions) >= count, timeout)
 
     # --- channel 0 ---------------------------------------------------------------------------
 
@@ -136,6 +132,7 @@ class OpiSimulator:
             busy = self._in_progress is not None or scenario is Scenario.BUSY
             if not busy:
                 self._in_progress = _InProgress(request.request_id, threading.Event())
+                self._log.begin(request.request_id, request.workstation_id, cents)
                 self._changed.notify_all()
             current = self._in_progress
         if current is None or busy:
@@ -183,8 +180,7 @@ class OpiSimulator:
         # An OPI terminal that authorises less still says Success, with the smaller TotalAmount.
         cents = authorised if authorised is not None else request.amount_cents or 0
         with self._changed:
-            self._stan += 1
-            stan = f"{self._stan:06d}"
+            stan = self._log.next_stan()
         approved = result == "Success"
         response = _response(
             request,
@@ -202,11 +198,8 @@ class OpiSimulator:
         out.display(shown)
         out.print_receipt(receipt)
         with self._changed:
-            if approved:
-                count, total = self._totals.get("MAESTRO", (0, 0))
-                self._totals["MAESTRO"] = (count + 1, total + cents)
             entry = LoggedTransaction(request.request_id, request.workstation_id, result, cents, response, receipt)
-            self._log.append(entry)
+            self._log.append(entry, "MAESTRO" if approved else None)
             self._changed.notify_all()
         return m.encode(response)
 
@@ -221,7 +214,7 @@ class OpiSimulator:
     def _repeat_last(self, request: m.CardServiceRequest, peer: str) -> bytes:
         with self._changed:
             busy = self._in_progress is not None
-            last = self._log[-1] if self._log else None
+            last = self._log.last()
         if busy:
             return m.encode(_response(request, "Busy"))
         if last is None:
@@ -237,12 +230,11 @@ class OpiSimulator:
                 return m.ServiceResponse(request.request_type, request.request_id, request.workstation_id, "Busy")
             totals = tuple(
                 m.CircuitTotal(card_circuit=circuit, count=count, cents=cents, currency="EUR")
-                for circuit, (count, cents) in sorted(self._totals.items())
+                for circuit, (count, cents) in sorted(self._log.totals.items())
             )
-            batch = str(self._batch)
+            batch = str(self._log.batch)
             if request.request_type == m.RECONCILIATION_WITH_CLOSURE:
-                self._totals.clear()
-                self._batch += 1
+                self._log.close_batch()
         return m.ServiceResponse(
             request_type=request.request_type,
             request_id=request.request_id,
@@ -308,13 +300,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=4100)
     parser.add_argument("--device-port", type=int, default=4102, help="poort van de kassa voor kanaal 1")
     parser.add_argument("--slow-delay", type=float, default=3.0, help="seconden voor het scenario 'traag' (x,96)")
+    parser.add_argument("--state-file", type=Path, default=None, help="transactielog dat een herstart overleeft")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    sim = OpiSimulator(port=args.port, device_port=args.device_port, slow_delay=args.slow_delay)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    try:
+        sim = OpiSimulator(
+            port=args.port, device_port=args.device_port, slow_delay=args.slow_delay, state_file=args.state_file
+        )
+    except LoketError as error:
+        sys.stderr.write(f"{error.message}\n")
+        return 2
+    except OSError as error:
+        sys.stderr.write(f"Poort {args.port} is niet beschikbaar: {error.strerror}\n")
+        return 2
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with sim:
+        # One line when it listens, for scripts and tests that start it as a process.
+        sys.stdout.write(json.dumps({"port": sim.port, "device_port": sim.device_port}) + "\n")
+        sys.stdout.flush()
         log.info("Ctrl-C stopt de simulator")
         with contextlib.suppress(KeyboardInterrupt):
-            threading.Event().wait()
+            stop.wait()
     return 0
 
 
