@@ -20,6 +20,8 @@ from pathlib import Path
 from types import ModuleType
 
 from app import __version__
+from app.cli_db import add_db_parsers, hide_password
+from app.cli_staff import add_staff_parsers
 from app.cli_tools import add_tool_parsers
 from app.config import MODES, WorkstationSettings, default_config_path, load_settings
 from app.core.errors import ConfigError, LoketError
@@ -181,30 +183,9 @@ def _show_settings(settings: WorkstationSettings) -> None:
     print(f"  locatie:   {settings.location}")
     print(f"  balie:     {settings.desk or '-'}")
     print(f"  taal:      {settings.language}")
-    print(f"  database:  {_hide_password(settings.database_url)}")
+    print(f"  database:  {hide_password(settings.database_url)}")
     for name, kind in attached.items():
         print(f"  {name + ':':<18} {kind or 'geen'}")
-
-
-def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    url = args.url or load_settings(_config_path(args)).database_url
-    from app.store.database import Database
-
-    database = Database.open(url)
-    try:
-        database.upgrade()
-        print(f"Database bijgewerkt: {_hide_password(url)}")
-        if args.demo_data:
-            if database.is_empty():
-                from app.store.seed import seed_demo
-
-                seed_demo(database)
-                print("Voorbeeldvestiging 'Stadhuis' met diensten en balies toegevoegd.")
-            else:
-                print("De database bevat al gegevens; geen voorbeeldgegevens toegevoegd.")
-    finally:
-        database.dispose()
-    return EXIT_OK
 
 
 def cmd_simulate(argv: list[str]) -> int:
@@ -273,15 +254,6 @@ def _config_path(args: argparse.Namespace) -> Path:
     return Path(args.config) if args.config else default_config_path()
 
 
-def _hide_password(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # the URL is checked elsewhere; here it is only shown
-        return url.split("@")[-1]
-
-
 # --- parsing and running -----------------------------------------------------------------------
 
 
@@ -313,16 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--mode", choices=MODES, help="controleer als deze modus")
     check.set_defaults(handler=cmd_check)
 
-    db = sub.add_parser("db", help="database-onderhoud")
-    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="OPDRACHT")
-    upgrade = db_sub.add_parser("upgrade", parents=[common], help="maak of werk de database bij (eenmalig per hal)")
-    source = upgrade.add_mutually_exclusive_group()
-    source.add_argument("--config", metavar="BESTAND", help=config_help)
-    source.add_argument("--url", help="database-URL, bijvoorbeeld postgresql+psycopg://beheer@db01/loket")
-    upgrade.add_argument(
-        "--demo-data", action="store_true", help="vul een lege database met de voorbeeldvestiging 'Stadhuis'"
-    )
-    upgrade.set_defaults(handler=cmd_db_upgrade)
+    add_db_parsers(sub, common, config_help, _config_path)  # db upgrade, db roles
 
     devices = sub.add_parser("devices", help="apparaten van deze pc controleren")
     devices_sub = devices.add_subparsers(dest="device", required=True, metavar="APPARAAT")
@@ -340,7 +303,8 @@ def build_parser() -> argparse.ArgumentParser:
     idcard.add_argument("--reader", metavar="NAAM", help="deel van de naam van de lezer (anders uit de instellingen)")
     idcard.add_argument("--wait", type=float, default=10.0, metavar="SECONDEN", help="wachttijd voor een kaart")
     idcard.set_defaults(handler=cmd_devices_idcard)
-    add_tool_parsers(sub, devices_sub, common, config_help, _config_path)  # devices payment, export
+    add_tool_parsers(sub, devices_sub, common, config_help, _config_path)  # devices payment, export, kennisbank
+    add_staff_parsers(sub, common, config_help, _config_path)
 
     sub.add_parser("simulate", help="simuleer een dag in de hal (opties: loket simulate --help)")
 

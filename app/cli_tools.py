@@ -5,6 +5,9 @@ code 0 when the terminal answers (and, with --test, the payment was approved); 1
 not answer or the test payment did not succeed; config mistakes are 2, like every command.
 
 `loket export klantcontacten --from --to [--out]`: the contacts of a period as JSON.
+
+`loket kennisbank seed|search`: load the knowledge base from the seed files, and search it as a
+desk does, so IT can see that search works on their database (and whether pg_trgm is there).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from app.cli_db import add_database_options, database_url
 from app.config import load_settings
 from app.core.errors import ConfigError, LoketError
 from app.core.payment.errors import PaymentError
@@ -98,6 +102,55 @@ def _day(text: str, option: str) -> date:
         raise ConfigError(f"{option} moet een datum zijn als 2026-11-23 (jaar-maand-dag), niet '{text}'") from None
 
 
+def cmd_kennisbank_seed(args: argparse.Namespace, config_path: ConfigPath) -> int:
+    from app.store.database import Database
+    from app.store.knowledge_seed import seed_knowledge
+
+    database = Database.open(database_url(args, config_path))
+    try:
+        report = seed_knowledge(database)
+    finally:
+        database.dispose()
+    print(f"Kennisbank: {report.products} producten geschreven, waarvan {report.curated} met eigen tekst")
+    print(f"  {report.fees} legesbedragen; {report.kept_edited} door een redacteur bewerkte producten zo gelaten")
+    return EXIT_OK
+
+
+def cmd_kennisbank_search(args: argparse.Namespace, config_path: ConfigPath) -> int:
+    from sqlalchemy import text
+
+    from app.cli_staff import CLI_ACTOR
+    from app.core.clock import SystemClock
+    from app.core.kcc.knowledge import KnowledgeService
+    from app.store.database import Database
+    from app.store.knowledge_repository import SqlKnowledgeStore
+
+    database = Database.open(database_url(args, config_path))
+    try:
+        store = SqlKnowledgeStore(database.writer, database.reader)
+        if database.backend == "postgresql":
+            with database.reader.connect() as conn:
+                trigram = conn.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).first()
+            print(
+                "Zoeken: PostgreSQL met pg_trgm (vindt ook tikfouten)"
+                if trigram
+                else "Zoeken: PostgreSQL zonder pg_trgm: tikfouten worden minder goed gevonden "
+                "(vraag de databasebeheerder om CREATE EXTENSION pg_trgm en voer 'loket db upgrade' opnieuw uit)"
+            )
+        if store.count() == 0:
+            print("De kennisbank is leeg; vul hem met 'loket kennisbank seed'.")
+            return EXIT_FAILED
+        hits = KnowledgeService(store, SystemClock()).search(CLI_ACTOR, args.query, args.limit)
+    finally:
+        database.dispose()
+    if not hits:
+        print("Niets gevonden.")
+        return EXIT_FAILED
+    for number, hit in enumerate(hits, start=1):
+        print(f"{number:>2}. {hit.naam}  ({hit.uri})")
+    return EXIT_OK
+
+
 ConfigPath = Callable[[argparse.Namespace], Path]
 
 
@@ -123,3 +176,14 @@ def add_tool_parsers(
     contacts.add_argument("--out", metavar="BESTAND", help="schrijf naar dit bestand (anders op het scherm)")
     contacts.add_argument("--config", metavar="BESTAND", help=config_help)
     contacts.set_defaults(handler=lambda args: cmd_export_contacts(args, config_path(args)))
+
+    kennisbank = sub.add_parser("kennisbank", help="de kennisbank vullen en doorzoeken")
+    kennisbank_sub = kennisbank.add_subparsers(dest="kennisbank_command", required=True, metavar="OPDRACHT")
+    seed = kennisbank_sub.add_parser("seed", parents=[common], help="laad de producten en leges uit de bronbestanden")
+    add_database_options(seed, config_help)
+    seed.set_defaults(handler=lambda args: cmd_kennisbank_seed(args, config_path))
+    search = kennisbank_sub.add_parser("search", parents=[common], help="zoek zoals een balie zoekt")
+    search.add_argument("query", metavar="ZOEKTEKST")
+    search.add_argument("--limit", type=int, default=10, metavar="N", help="hoeveel resultaten (standaard 10)")
+    add_database_options(search, config_help)
+    search.set_defaults(handler=lambda args: cmd_kennisbank_search(args, config_path))
