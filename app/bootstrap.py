@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,18 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QStandardPaths
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.bootstrap_kcc import demo_person_registry, kcc_services, person_registry, seed_demo_kcc
+from app.bootstrap_payment import (
+    KIOSK_POINT,
+    Payments,
+    arrange_demo,
+    chime_for,
+    demo_payments,
+    demo_printer,
+    mode_devices,
+    mode_payments,
+    printer_hooks,
+    specimen_card_reader,
+)
 from app.core.clock import Clock, SystemClock
 from app.core.errors import ConfigError, DatabaseUnavailable, LoketError
 from app.core.events import EventBus
@@ -26,14 +37,11 @@ from app.core.queue.service import QueueService
 from app.ui import theme
 from app.ui.bridge import EventBridge
 from app.ui.shell import ModeShell
-from app.ui.sound import Chime, SoundChime, write_chime_wav
+from app.ui.sound import Chime
 from app.ui.tasks import TaskRunner, ThreadPoolTaskRunner
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from app.balie.workspace import KccServices
-    from app.core.identity.reading import IdentityReading
     from app.store.database import Database
 
 # The store (SQLAlchemy, psycopg) and the mode screens are imported where they are used:
@@ -84,6 +92,7 @@ class Runtime:
     printer: TicketPrinter | None = None
     simulator: Any = None  # the demo's printer simulator
     paper: QWidget | None = None  # the demo's window on the simulator's paper
+    payments: Payments | None = None
 
     def close(self) -> None:
         if self.simulator is not None:
@@ -94,6 +103,8 @@ class Runtime:
         self.watcher.stop()
         if isinstance(self.runner, ThreadPoolTaskRunner):
             self.runner.wait_for_done(5000)
+        if self.payments is not None:
+            self.payments.close()  # before the database: a payment's last step is a journal line
         self.database.dispose()
         close_printer = getattr(self.printer, "close", None)
         if close_printer is not None:
@@ -122,18 +133,11 @@ def _runtime(database: Database, location_id: int, printer: TicketPrinter | None
     )
 
 
-def _chime(data_dir: Path) -> Chime:
-    try:
-        wav = write_chime_wav(data_dir / "geluid" / "oproep.wav")
-    except OSError:
-        wav = write_chime_wav(Path(tempfile.gettempdir()) / "loket-oproep.wav")
-    return SoundChime(wav)
-
-
 def build_demo(data_dir: Path, *, runner: TaskRunner | None = None, chime: Chime | None = None) -> Runtime:
     """The demo hall in `data_dir/demo.db`: seeded when empty, two desks, all screens."""
     from app.balie.window import BalieWindow
     from app.display.call_screen import CallScreen
+    from app.kiosk.payment_screen import DEMO_PRODUCTS
     from app.kiosk.window import KioskWindow
     from app.store.database import Database
     from app.store.seed import seed_demo
@@ -145,11 +149,12 @@ def build_demo(data_dir: Path, *, runner: TaskRunner | None = None, chime: Chime
         log.info("demo: nieuwe database met voorbeeldstadhuis in %s", data_dir)
         seed_demo(database)
     seed_demo_kcc(database)
-    location_id = _location_id(database, None)
-    simulator, printer = _demo_printer(data_dir)
+    location_id, location = _location(database, None)
+    simulator, printer = demo_printer(data_dir)
     rt = _runtime(database, location_id, printer, runner)
     rt.kcc = kcc_services(database, rt.clock, demo_person_registry())
     rt.simulator = simulator
+    rt.payments = pay = demo_payments(database, rt.clock, data_dir, [*DEMO_DESKS, KIOSK_POINT], location, printer)
     if simulator is not None:
         from app.ui.paper_preview import PaperPreview
 
@@ -161,8 +166,13 @@ def build_demo(data_dir: Path, *, runner: TaskRunner | None = None, chime: Chime
         rt.runner,
         rt.bridge,
         text_scale=0.55,
-        read_specimen_card=_specimen_card_reader(),
-        **_printer_hooks(printer),
+        read_specimen_card=specimen_card_reader(),
+        payment=pay.points[KIOSK_POINT].service,
+        payment_runner=pay.runner,
+        payment_products=DEMO_PRODUCTS,
+        receipt_printer=printer,
+        receipt_place=(location, KIOSK_POINT),
+        **printer_hooks(printer),
     )
     desks = {d.name: d.id for d in rt.queue.snapshot(location_id).desks}
     balies = [
@@ -176,57 +186,16 @@ def build_demo(data_dir: Path, *, runner: TaskRunner | None = None, chime: Chime
             staff=user,
             text_scale=0.8,
             kcc=rt.kcc,
+            extra_tabs=pay.desk_tabs(name),
         )
         for name, user in zip(DEMO_DESKS, DEMO_DESK_USERS, strict=True)
     ]
     display = CallScreen(
-        rt.queue, rt.clock, location_id, rt.runner, rt.bridge, chime or _chime(data_dir), text_scale=0.45
+        rt.queue, rt.clock, location_id, rt.runner, rt.bridge, chime or chime_for(data_dir), text_scale=0.45
     )
     rt.windows = [kiosk, *balies, display]
+    pay.start_recovery()
     return rt
-
-
-def _specimen_card_reader() -> Callable[[], IdentityReading]:
-    """Demo: the specimen ID card on a simulated reader, read with the real code (BAC/PACE, secure
-    messaging, passive authentication against its TEST ONLY CSCA). Never the face: see DESIGN."""
-    from app.hardware.idcard.specimen_card import SpecimenCard
-
-    return SpecimenCard().read
-
-
-def _demo_printer(data_dir: Path) -> tuple[Any, TicketPrinter]:
-    """The demo prints through the ESC/POS simulator on loopback: real bytes, tickets as PNG in
-    `data_dir/bonnen`. Without a free port it falls back to the in-memory printer."""
-    from app.config import PrinterSettings
-    from app.hardware.printer.escpos_printer import EscposPrinter, branding_for
-    from app.hardware.printer.fake import FakeTicketPrinter
-    from app.hardware.printer.simulator import PrinterSimulator
-
-    try:
-        simulator = PrinterSimulator(out_dir=data_dir / "bonnen").start()
-    except OSError as error:
-        log.warning("demo: printersimulator start niet (%s); nepprinter in plaats daarvan", error)
-        return None, FakeTicketPrinter()
-    settings = PrinterSettings(kind="network", host=simulator.host, port=simulator.port, municipality="Gemeente Loket")
-    printer = EscposPrinter(settings, branding_for(settings, "Gemeente Loket"))
-    log.info("demo: bonnen van de printersimulator komen in %s", data_dir / "bonnen")
-    return simulator, printer
-
-
-def _arrange_demo(windows: list[QWidget]) -> None:
-    """Kiosk left, display top right, the desks below it: the whole flow at a glance."""
-    kiosk, *balies, display = windows
-    screen = QApplication.primaryScreen()
-    area = screen.availableGeometry() if screen is not None else None
-    left, top = (area.x(), area.y()) if area is not None else (0, 0)
-    width = area.width() if area is not None else 1920
-    kiosk_width = min(620, width // 3)
-    kiosk.setGeometry(left, top + 30, kiosk_width, 1000)
-    display.setGeometry(left + kiosk_width + 10, top + 30, 900, 506)
-    for index, balie in enumerate(balies):
-        balie.setGeometry(left + kiosk_width + 10 + 40 * index, top + 570 + 40 * index, 1000, 640)
-    for window in windows:
-        window.show()
 
 
 def run_demo(data_dir: Path | None = None) -> int:
@@ -234,7 +203,7 @@ def run_demo(data_dir: Path | None = None) -> int:
     app = application()
     folder = data_dir or default_data_dir()
     rt = build_demo(folder)
-    _arrange_demo(rt.windows)
+    arrange_demo(rt.windows)
     if rt.paper is not None:
         rt.paper.setGeometry(rt.windows[-1].geometry().right() + 10, 30, 660, 900)
         rt.paper.show()
@@ -259,10 +228,14 @@ def build_mode(
     data_dir: Path | None = None,
     printer: TicketPrinter | None = None,
     brp: Any = None,
+    terminal: Any = None,
+    receipt_printer: Any = None,
 ) -> Runtime:
     """Everything one mode needs, its window built but not shown. Raises LoketError
     (ConfigError, DatabaseUnavailable) before any window exists. `brp`: a balie's [brp] settings
-    (the Haal Centraal BRP API; without them, person lookups say that no BRP is connected)."""
+    (the Haal Centraal BRP API; without them, person lookups say that no BRP is connected).
+    `terminal`: a balie's [devices.payment_terminal] (kind none or None: no Betalen tab);
+    `receipt_printer` prints its receipts."""
     from app.hardware.printer.fake import FakeTicketPrinter
     from app.store.database import Database
 
@@ -270,7 +243,7 @@ def build_mode(
     application()
     database = Database.open(database_url)
     try:
-        location_id = _location_id(database, location)
+        location_id, location_name = _location(database, location)
         if mode == "kiosk" and printer is None:
             log.warning("nog geen echte volgnummerprinter: de kiosk gebruikt de nepprinter")
             printer = FakeTicketPrinter()
@@ -281,7 +254,15 @@ def build_mode(
         raise
     if registry is not None:
         rt.kcc = kcc_services(database, rt.clock, registry)
-    rt.windows = [_mode_window(rt, mode, desk, data_dir or default_data_dir())]
+    folder = data_dir or default_data_dir()
+    if mode == "balie":
+        # Without a desk in the config the clerk chooses one; the terminal stays with this PC.
+        rt.payments = mode_payments(
+            terminal, database, rt.clock, rt.queue, location_id, location_name, desk or "Balie", folder, receipt_printer
+        )
+    rt.windows = [_mode_window(rt, mode, desk, folder)]
+    if rt.payments is not None:
+        rt.payments.start_recovery()
     return rt
 
 
@@ -295,6 +276,8 @@ def launch_mode(
     printer: TicketPrinter | None = None,
     full_screen: bool = True,
     brp: Any = None,
+    terminal: Any = None,
+    receipt_printer: Any = None,
 ) -> tuple[ModeShell, Runtime]:
     """Show the mode's shell at once and let it paint, then build the store and the screen
     into it. A LoketError while building closes the shell and is raised."""
@@ -311,7 +294,8 @@ def launch_mode(
     while not shell.painted and time.monotonic() < deadline:
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
     try:
-        runtime = build_mode(mode, database_url, location, desk, data_dir=data_dir, printer=printer, brp=brp)
+        devices = {"printer": printer, "brp": brp, "terminal": terminal, "receipt_printer": receipt_printer}
+        runtime = build_mode(mode, database_url, location, desk, data_dir=data_dir, **devices)
     except LoketError:
         shell.close()
         raise
@@ -336,8 +320,10 @@ def run_mode(
         from app.hardware.printer.factory import ticket_printer
 
         printer = ticket_printer(settings.devices.ticket_printer, location)
-    brp = getattr(settings, "brp", None)  # [brp] of the workstation file, once app.config reads it
-    shell, runtime = launch_mode(mode, database_url, location, desk, data_dir=data_dir, printer=printer, brp=brp)
+    brp = getattr(settings, "brp", None)
+    terminal, receipts = mode_devices(settings, mode, location)
+    devices = {"printer": printer, "brp": brp, "terminal": terminal, "receipt_printer": receipts}
+    shell, runtime = launch_mode(mode, database_url, location, desk, data_dir=data_dir, **devices)
     try:
         return int(application().exec())
     finally:
@@ -351,9 +337,9 @@ def _mode_window(rt: Runtime, mode: str, desk: str | None, data_dir: Path) -> QW
     from app.kiosk.window import KioskWindow
 
     if mode == "kiosk":
-        return KioskWindow(rt.queue, rt.location_id, rt.runner, rt.bridge, **_printer_hooks(rt.printer))
+        return KioskWindow(rt.queue, rt.location_id, rt.runner, rt.bridge, **printer_hooks(rt.printer))
     if mode == "display":
-        return CallScreen(rt.queue, rt.clock, rt.location_id, rt.runner, rt.bridge, _chime(data_dir))
+        return CallScreen(rt.queue, rt.clock, rt.location_id, rt.runner, rt.bridge, chime_for(data_dir))
     desk_id = None
     if desk is not None:
         desks = {d.name: d.id for d in rt.queue.snapshot(rt.location_id).desks}
@@ -361,22 +347,22 @@ def _mode_window(rt: Runtime, mode: str, desk: str | None, data_dir: Path) -> QW
             rt.close()
             raise ConfigError(f"balie '{desk}' bestaat niet in deze vestiging", key="desk")
         desk_id = desks[desk]
+    tabs = rt.payments.desk_tabs(desk or "Balie") if rt.payments is not None else None
     return BalieWindow(
-        rt.queue, rt.clock, rt.location_id, rt.runner, rt.bridge, desk_id=desk_id, desk_locked=bool(desk), kcc=rt.kcc
+        rt.queue,
+        rt.clock,
+        rt.location_id,
+        rt.runner,
+        rt.bridge,
+        desk_id=desk_id,
+        desk_locked=bool(desk),
+        kcc=rt.kcc,
+        extra_tabs=tabs,
     )
 
 
-def _printer_hooks(printer: object) -> dict[str, Any]:
-    """The kiosk asks a real printer before it promises paper and shows the QR when it fails."""
-    branding = getattr(printer, "branding", None)
-    return {
-        "ticket_url": branding.ticket_url if branding is not None else None,
-        "printer_status": getattr(printer, "status", None),
-    }
-
-
-def _location_id(database: Database, location: str | None) -> int:
-    """The vestiging by name or id; None takes the first (the demo has one)."""
+def _location(database: Database, location: str | None) -> tuple[int, str]:
+    """The vestiging's id and name, found by name or id; None takes the first (the demo has one)."""
     from sqlalchemy import select
     from sqlalchemy.exc import OperationalError
 
@@ -392,6 +378,6 @@ def _location_id(database: Database, location: str | None) -> int:
         ) from error
     for row in rows:
         if location is None or location in (row.name, str(row.id)):
-            return int(row.id)
+            return int(row.id), str(row.name)
     known = ", ".join(r.name for r in rows) or "geen"
     raise ConfigError(f"vestiging '{location}' staat niet in de database (bekend: {known})", key="location")
