@@ -186,6 +186,18 @@ def _show_settings(settings: WorkstationSettings) -> None:
     print(f"  database:  {hide_password(settings.database_url)}")
     for name, kind in attached.items():
         print(f"  {name + ':':<18} {kind or 'geen'}")
+    _show_kcc(settings)
+
+
+def _show_kcc(settings: WorkstationSettings) -> None:
+    brp, kcc = settings.brp, settings.kcc
+    print(f"  {'BRP:':<18} {brp.url if brp else 'geen (opzoeken zegt: geen koppeling)'}")
+    if brp and brp.api_key_file and not os.access(brp.api_key_file, os.R_OK):
+        print(f"  let op: het bestand met de API-sleutel ({brp.api_key_file}) is voor deze gebruiker niet leesbaar")
+    if kcc.extra_channels:
+        print(f"  {'extra kanalen:':<18} {', '.join(kcc.extra_channels)}")
+    targets = ", ".join(f"{soort} {naam}" for soort, naam in kcc.target_pairs) or "de voorbeeldafdelingen van de demo"
+    print(f"  {'doorzetten naar:':<18} {targets}")
 
 
 def cmd_simulate(argv: list[str]) -> int:
