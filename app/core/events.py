@@ -94,6 +94,31 @@ class DeviceAlert(Event):
     raised_at: str  # ISO 8601 UTC
 
 
+@dataclass(frozen=True)
+class ContactChanged(Event):
+    """A klantcontact was saved (location_id 0: contacts follow the clerk, not a vestiging).
+    Only ids: the change log is readable by more roles than the contacts themselves."""
+
+    contact_id: str
+    staff_id: int | None
+
+
+@dataclass(frozen=True)
+class TaskChanged(Event):
+    """A forwarded question (interne taak) was created or answered (location_id 0)."""
+
+    task_id: str
+    owner_staff_id: int | None  # who forwarded it: the KCC owner whose list shows it
+    status: str  # te_verwerken | verwerkt
+
+
+@dataclass(frozen=True)
+class KnowledgeChanged(Event):
+    """A redacteur saved a knowledge-base article (location_id 0); open desks reload it."""
+
+    uri: str
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.__name__: cls
     for cls in (
@@ -105,6 +130,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
         DayReset,
         DatabaseStatusChanged,
         DeviceAlert,
+        ContactChanged,
+        TaskChanged,
+        KnowledgeChanged,
     )
 }
 

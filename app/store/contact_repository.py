@@ -1,6 +1,7 @@
 """Klantcontacten and interne taken in SQL: the core's ContactStore port on SQLite and PostgreSQL.
 
-Saving is an upsert by uuid in one transaction. Database errors are re-raised without their SQL
+Saving is an upsert by uuid in one transaction, with a change-log row (ids only) so the other
+desks hear of it. Database errors are re-raised without their SQL
 parameters (`from None`): a parameter list holds the BSN, and errors end up in logs.
 """
 
@@ -17,6 +18,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from app.core.errors import DatabaseUnavailable
+from app.core.events import ContactChanged, TaskChanged
 from app.core.kcc.contact import (
     ContactError,
     ContactNotFound,
@@ -30,6 +32,7 @@ from app.core.kcc.contact import (
     Toewijzing,
     ToewijzingSoort,
 )
+from app.store.change_log import record_change
 from app.store.contact_tables import interne_taken, klantcontacten
 from app.store.schema import to_db, utc
 
@@ -145,6 +148,7 @@ class SqlContactStore:
             nummer = conn.execute(insert(klantcontacten).values(values).returning(klantcontacten.c.nummer)).scalar_one()
         else:
             conn.execute(update(klantcontacten).where(klantcontacten.c.nummer == nummer).values(values))
+        record_change(conn, ContactChanged(0, contact.id, contact.medewerker.staff_id))
         return _with_nummer(contact, nummer)
 
     @staticmethod
@@ -158,6 +162,7 @@ class SqlContactStore:
             nummer = conn.execute(insert(interne_taken).values(values).returning(interne_taken.c.nummer)).scalar_one()
         else:
             conn.execute(update(interne_taken).where(interne_taken.c.nummer == nummer).values(values))
+        record_change(conn, TaskChanged(0, task.id, task.doorgezet_door.staff_id, task.status.value))
         return _with_nummer(task, nummer)
 
 

@@ -16,8 +16,10 @@ from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from app.core.errors import DatabaseUnavailable
+from app.core.events import KnowledgeChanged
 from app.core.kcc import text_search
 from app.core.kcc.knowledge import Fee, Product, SearchHit
+from app.store.change_log import record_change
 from app.store.knowledge_tables import knowledge_fees, knowledge_products
 from app.store.schema import utc
 
@@ -96,10 +98,13 @@ class SqlKnowledgeStore:
     # -- writing -------------------------------------------------------------------------------
 
     def save(self, product: Product) -> None:
-        self.save_many([product])
+        """One edited article, with a change-log row so open desks show the new text."""
+        with self._writer.begin() as conn:
+            self._replace(conn, product)
+            record_change(conn, KnowledgeChanged(0, product.uri))
 
     def save_many(self, products: Iterable[Product]) -> None:
-        """Insert or replace products with their fees, in one transaction."""
+        """Insert or replace products with their fees, in one transaction (the seed: no events)."""
         with self._writer.begin() as conn:
             for product in products:
                 self._replace(conn, product)
