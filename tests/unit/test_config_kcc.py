@@ -125,3 +125,31 @@ def test_the_desk_looks_up_in_the_brp_the_file_names(tmp_path: Path) -> None:
         person = person_registry(load_settings(config).brp).by_bsn("999993653")
     assert person is not None
     assert person.naam.geslachtsnaam == "Moulin"
+
+
+def test_the_example_files_brp_and_kcc_settings_work_when_uncommented() -> None:
+    # IT enables these by removing the '# ' in front; the example must then be a valid file.
+    example = Path(__file__).parents[2] / "installer" / "loket.example.toml"
+    text = example.read_text(encoding="utf-8")
+    head, tail = text.split("# Klantcontactcentrum", 1)
+    enabled = "\n".join(
+        line[2:]
+        if line.startswith(
+            ("# [", "# url =", "# api_key_file", "# timeout", "# ca_file", "# extra", "# forward", "# default")
+        )
+        else line
+        for line in tail.splitlines()
+    )
+    settings = parse_settings(head + "# Klantcontactcentrum" + enabled)
+    assert settings.brp == BrpSettings(
+        url="https://brp.gemeente.local/haalcentraal/api/brp",
+        api_key_file="C:/ProgramData/Loket/geheim/brp-sleutel.txt",
+        timeout_seconds=10.0,
+        ca_file="C:/ProgramData/Loket/brp-ca.pem",
+    )
+    assert settings.kcc.extra_channels == ("WhatsApp", "chat")
+    assert settings.kcc.target_pairs == (
+        ("afdeling", "Burgerzaken backoffice"),
+        ("afdeling", "Vergunningen"),
+        ("groep", "Wmo-loket"),
+    )
