@@ -1,9 +1,11 @@
 """A Loket process for the payment crash test: pays one order, or recovers after a crash.
 
-    python -m tests.store.payment_crash_worker pay URL PORT FINGERPRINT POI SALE ORDER CENTS PAUSE
-    python -m tests.store.payment_crash_worker recover URL PORT FINGERPRINT POI SALE
+    python -m tests.store.payment_crash_worker pay PROTOCOL URL PORT EXTRA POI SALE ORDER CENTS PAUSE
+    python -m tests.store.payment_crash_worker recover PROTOCOL URL PORT EXTRA POI SALE
 
-It runs the real PaymentService with the SQL journal against the nexo simulator. At the chosen
+PROTOCOL is nexo (EXTRA: the simulator's certificate fingerprint; SALE: the SaleID) or opi
+(EXTRA: this workstation's device port for channel 1; SALE: the WorkstationID).
+It runs the real PaymentService with the SQL journal against that simulator. At the chosen
 point it writes "AT <point> <ServiceID>" on stdout and waits for a line on stdin that never
 comes: the test kills it there with SIGKILL. Points:
   before_send      journalled SENT, nothing sent yet
@@ -35,6 +37,7 @@ from app.core.payment.service import PaymentService
 from app.core.staff import Actor, Role
 from app.hardware.payment.nexo_simulator import demo_credentials
 from app.hardware.payment.nexo_terminal import NexoSettings, NexoTerminal
+from app.hardware.payment.opi_terminal import OpiSettings, OpiTerminal
 from app.store.database import Database
 from app.store.payment_repository import SqlPaymentJournal
 
@@ -55,9 +58,9 @@ def halt(point: str, service_id: str) -> None:
 
 
 class PausingTerminal:
-    """The real nexo driver, with a place to stop at each point of a payment."""
+    """The real nexo or OPI driver, with a place to stop at each point of a payment."""
 
-    def __init__(self, inner: NexoTerminal, pause: str) -> None:
+    def __init__(self, inner: PaymentTerminal, pause: str) -> None:
         self._inner = inner
         self._pause = pause
 
@@ -99,30 +102,45 @@ class PausingTerminal:
         return self._inner.reconcile(service_id, close_period)
 
 
-def terminal(port: str, fingerprint: str, poi_id: str, sale_id: str, pause: str) -> PaymentTerminal:
-    settings = NexoSettings(
-        host="127.0.0.1",
-        port=int(port),
-        poi_id=poi_id,
-        sale_id=sale_id,
-        credentials=demo_credentials(),
-        fingerprint=fingerprint,
-        connect_timeout=5.0,
-        payment_timeout=60.0,
-        request_timeout=10.0,
-    )
-    inner = NexoTerminal(settings)
+def terminal(protocol: str, port: str, extra: str, poi_id: str, sale_id: str, pause: str) -> PaymentTerminal:
+    inner: PaymentTerminal
+    if protocol == "opi":
+        inner = OpiTerminal(
+            OpiSettings(
+                terminal_host="127.0.0.1",
+                terminal_port=int(port),
+                device_address="127.0.0.1",
+                device_port=int(extra),
+                workstation_id=sale_id,
+                poi_id=poi_id,
+                response_timeout=60.0,
+                short_timeout=10.0,
+            )
+        )
+    else:
+        settings = NexoSettings(
+            host="127.0.0.1",
+            port=int(port),
+            poi_id=poi_id,
+            sale_id=sale_id,
+            credentials=demo_credentials(),
+            fingerprint=extra,
+            connect_timeout=5.0,
+            payment_timeout=60.0,
+            request_timeout=10.0,
+        )
+        inner = NexoTerminal(settings)
     inner.open()
     return PausingTerminal(inner, pause)
 
 
 def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    mode, url, port, fingerprint, poi_id, sale_id, *rest = argv
+    mode, protocol, url, port, extra, poi_id, sale_id, *rest = argv
     database = Database.open(url)
     journal = SqlPaymentJournal(database)
     pause = rest[2] if mode == "pay" else "none"
-    device = terminal(port, fingerprint, poi_id, sale_id, pause)
+    device = terminal(protocol, port, extra, poi_id, sale_id, pause)
     # Between status queries of a still-running payment: short, so the test finishes quickly.
     service = PaymentService(device, journal, SystemClock(), workstation=sale_id, status_retry_seconds=0.2)
     if mode == "pay":

@@ -68,6 +68,7 @@ class OpiTransactionLog:
             self._load(state_file)
         if self.in_progress is not None:
             self._end_interrupted(self.in_progress)
+        self._save()  # at once: an unwritable place shows at start, and the file is there to read
 
     def last(self) -> LoggedTransaction | None:
         return self.transactions[-1] if self.transactions else None
