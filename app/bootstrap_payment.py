@@ -25,7 +25,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.core.clock import Clock
-from app.core.errors import LoketError
+from app.core.errors import ConfigError, LoketError
 from app.core.staff import Actor
 from app.ui.tasks import ThreadPoolTaskRunner
 
@@ -258,7 +258,9 @@ def mode_payments(
     except (LoketError, OSError) as error:
         code = error.code if isinstance(error, LoketError) else "payment.unreachable"
         message = error.message if isinstance(error, LoketError) else "de pinautomaat is niet bereikbaar"
-        log.warning("payment terminal of %s not opened (%s)", name, code)
+        log.warning("payment terminal of %s not opened (%s): %s", name, code, message)
+        if isinstance(error, ConfigError) and error.path:
+            message = message.split(": ", 1)[-1]  # the file's path is for the log, not for the clerk
         payments.problems[name] = f"Pinnen kan nu niet. {_sentence(message)} Meld dit bij de beheerder."
         queue.raise_device_alert(location_id, "payment_terminal", code)
         return payments

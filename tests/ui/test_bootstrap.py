@@ -203,3 +203,99 @@ def test_a_balie_without_brp_says_so_and_an_unreadable_key_file_is_a_config_erro
     finally:
         runtime.close()
         window.deleteLater()
+
+
+def _signed_in_balie(qtbot: QtBot, runtime: bootstrap.Runtime) -> BalieWindow:
+    window = runtime.windows[0]
+    assert isinstance(window, BalieWindow)
+    window.show()
+    qtbot.waitUntil(lambda: window.sign_in_screen.selected_desk_id() is not None, timeout=10000)
+    window.sign_in_screen.staff_edit.setText("balie1")
+    window.sign_in_screen.password_edit.setText(DEMO_STAFF["balie1"][2])
+    window.sign_in_screen.sign_in_button.click()
+    qtbot.waitUntil(lambda: window.workspace is not None, timeout=10000)
+    return window
+
+
+def _tab_titles(window: BalieWindow) -> list[str]:
+    assert window.workspace is not None
+    tabs = window.workspace.tabs
+    return [tabs.tabText(i) for i in range(tabs.count())]
+
+
+def test_a_balie_without_a_payment_terminal_has_no_betalen_tab(
+    tmp_path: Path, qtbot: QtBot, qapp: QApplication
+) -> None:
+    from app.config import PaymentTerminalSettings
+
+    url = _hall_with_staff(tmp_path)
+    none = PaymentTerminalSettings(kind="none")
+    runtime = bootstrap.build_mode("balie", url, "Stadhuis", "Balie 1", data_dir=tmp_path, terminal=none)
+    try:
+        assert runtime.payments is None
+        window = _signed_in_balie(qtbot, runtime)
+        assert _tab_titles(window) == ["Klantcontact (1)", "Kennisbank (2)", "Persoon (3)", "Doorgezet (4)"]
+    finally:
+        runtime.close()
+        runtime.windows[0].deleteLater()
+
+
+def test_a_balie_with_the_terminal_simulator_gets_betalen_and_kas(
+    tmp_path: Path, qtbot: QtBot, qapp: QApplication
+) -> None:
+    from app.balie.payment_panel import PaymentPanel
+    from app.config import PaymentTerminalSettings
+
+    url = _hall_with_staff(tmp_path)
+    simulator = PaymentTerminalSettings(kind="simulator")
+    runtime = bootstrap.build_mode("balie", url, "Stadhuis", "Balie 1", data_dir=tmp_path, terminal=simulator)
+    try:
+        window = _signed_in_balie(qtbot, runtime)
+        assert _tab_titles(window)[-2:] == ["Betalen (5)", "Kas (6)"]
+        assert window.workspace is not None
+        panel = window.workspace.extra[0][1]
+        assert isinstance(panel, PaymentPanel)
+        panel.amount_edit.setText("5,00")
+        panel.card_button.click()
+        qtbot.waitUntil(lambda: panel.state_label.text() == "Betaling gelukt. Geef de klant de bon.", timeout=20000)
+    finally:
+        runtime.close()
+        runtime.windows[0].deleteLater()
+
+
+def test_a_terminal_that_cannot_be_opened_leaves_the_desk_working_with_the_reason(
+    tmp_path: Path, qtbot: QtBot, qapp: QApplication
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from app.config import PaymentTerminalSettings
+    from app.core.events import DeviceAlert
+
+    url = _hall_with_staff(tmp_path)
+    nexo = PaymentTerminalSettings(
+        kind="nexo",
+        host="127.0.0.1",
+        port=8443,
+        poi_id="V400m-123456789",
+        key_identifier="Loket",
+        key_version=1,
+        passphrase_file=str(tmp_path / "bestaat-niet.txt"),
+        certificate_fingerprint="ab" * 32,
+    )
+    runtime = bootstrap.build_mode("balie", url, "Stadhuis", "Balie 1", data_dir=tmp_path, terminal=nexo)
+    alerts: list[DeviceAlert] = []
+    runtime.bus.subscribe(DeviceAlert, alerts.append)
+    try:
+        window = _signed_in_balie(qtbot, runtime)  # signing in and the queue work as before
+        assert _tab_titles(window)[-1] == "Betalen (5)"
+        assert window.workspace is not None
+        reason = window.workspace.extra[0][1]
+        assert isinstance(reason, QLabel)
+        assert reason.text() == (
+            "Pinnen kan nu niet. Het wachtwoordbestand van de pinautomaat bestaat niet. Meld dit bij de beheerder."
+        )
+        qtbot.waitUntil(lambda: [a.device for a in alerts] == ["payment_terminal"], timeout=10000)
+        assert alerts[0].code == "payment.passphrase_file"
+    finally:
+        runtime.close()
+        runtime.windows[0].deleteLater()
