@@ -13,12 +13,13 @@ import logging
 import os
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.config import load_settings
-from app.core.errors import ConfigError
+from app.core.errors import ConfigError, DatabaseUnavailable, LoketError
 
 if TYPE_CHECKING:
     from app.store.database import Database
@@ -36,6 +37,34 @@ MODE_TEXT = {
     "host": "gastvrouw/-heer",
     "manage": "teamleider en beheer",
 }
+
+
+TABLES_MISSING = "de tabellen van Loket ontbreken of zijn verouderd; voer eerst 'loket db upgrade' uit"
+
+
+class DatabaseRefused(LoketError):
+    """The database answered but refused: tables missing, or this role may not do it."""
+
+    code = "cli.database_refused"
+
+
+@contextmanager
+def database_errors(no_right: str) -> Iterator[None]:
+    """A database failure as one clear line; `no_right` says what this role may not do."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    try:
+        yield
+    except DBAPIError as error:
+        kind, text = type(error.orig).__name__, str(error.orig)
+        log.warning("database refused the command: %s", kind)  # the text may hold a user's input
+        if kind == "UndefinedTable" or "no such table" in text:
+            raise DatabaseRefused(TABLES_MISSING) from None
+        if kind == "InsufficientPrivilege":
+            raise DatabaseRefused(no_right) from None
+        if isinstance(error, OperationalError) or error.connection_invalidated:
+            raise DatabaseUnavailable("De database is niet bereikbaar", detail=text[:200]) from None
+        raise
 
 
 def hide_password(url: str) -> str:
@@ -100,20 +129,14 @@ def cmd_db_roles(args: argparse.Namespace, config_path: ConfigPath) -> int:
             "databaserollen per modus bestaan alleen op PostgreSQL; een SQLite-database op één pc heeft ze niet nodig",
             key="database.url",
         )
-    from sqlalchemy.exc import DBAPIError
-
     from app.store.db_roles import MODE_GRANTS, create_mode_roles, group_role, login_role
 
     password_for = _password_files(Path(args.password_dir)) if args.password_dir else None
-    try:
+    with database_errors(
+        "deze databaserol mag geen rollen maken; gebruik een rol met CREATEROLE die eigenaar van de tabellen is, "
+        "zoals de rol waarmee 'loket db upgrade' draaide"
+    ):
         granted = create_mode_roles(url, password_for)
-    except DBAPIError as error:
-        log.warning("db roles failed: %s", type(error.orig).__name__)
-        raise ConfigError(
-            "de rollen konden niet worden gemaakt; deze databaserol moet rollen mogen maken (CREATEROLE) "
-            "en eigenaar van de tabellen zijn, zoals de rol waarmee 'loket db upgrade' draaide",
-            key="database.url",
-        ) from None
     if not any(granted.values()):
         print("Er zijn nog geen tabellen; voer eerst 'loket db upgrade' uit.")
     every = sorted({t for tables in granted.values() for t in tables})

@@ -20,10 +20,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli_db import ConfigPath, add_database_options, database_url
+from app.cli_db import TABLES_MISSING, ConfigPath, DatabaseRefused, add_database_options, database_errors, database_url
 from app.core.auth import AccountNotFound, AuthError, normalize_username
 from app.core.clock import SystemClock
-from app.core.errors import ConfigError, LoketError
+from app.core.errors import ConfigError
 from app.core.staff import Actor, Permission, Role, require
 
 if TYPE_CHECKING:
@@ -39,28 +39,24 @@ CLI_ACTOR = Actor(
 )
 
 
-class NoRightOnAccounts(LoketError):
-    code = "cli.staff.no_right"
-
-
 @contextmanager
 def _accounts(args: argparse.Namespace, config_path: ConfigPath) -> Iterator[tuple[SignInService, SqlStaffDirectory]]:
-    from sqlalchemy.exc import ProgrammingError
+    from sqlalchemy import inspect
 
     from app.core.auth import SignInService
     from app.store.database import Database
     from app.store.staff_repository import SqlStaffDirectory
 
     database = Database.open(database_url(args, config_path))
+    # e.g. a desk's database role (loket_balie) may not add accounts or change roles.
+    no_right = "deze databaserol mag geen accounts beheren; gebruik --url met de rol van de eigenaar of loket_manage"
     try:
-        directory = SqlStaffDirectory(database.writer, database.reader)
-        yield SignInService(directory, SystemClock()), directory
-    except ProgrammingError as error:
-        # e.g. a desk's database role (loket_balie) may not add accounts or change roles.
-        log.warning("staff command refused by the database: %s", type(error.orig).__name__)
-        raise NoRightOnAccounts(
-            "deze databaserol mag geen accounts beheren; gebruik --url met de rol van de eigenaar of loket_manage"
-        ) from None
+        with database_errors(no_right):
+            # The store reports a missing table as "unreachable"; IT needs to hear "upgrade first".
+            if not inspect(database.reader).has_table("staff_accounts"):
+                raise DatabaseRefused(TABLES_MISSING)
+            directory = SqlStaffDirectory(database.writer, database.reader)
+            yield SignInService(directory, SystemClock()), directory
     finally:
         database.dispose()
 

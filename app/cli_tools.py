@@ -19,11 +19,16 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app.cli_db import add_database_options, database_url
+from app.cli_db import add_database_options, database_errors, database_url
 from app.config import load_settings
 from app.core.errors import ConfigError, LoketError
 from app.core.payment.errors import PaymentError
+
+if TYPE_CHECKING:
+    from app.core.kcc.knowledge import SearchHit
+    from app.store.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -102,13 +107,17 @@ def _day(text: str, option: str) -> date:
         raise ConfigError(f"{option} moet een datum zijn als 2026-11-23 (jaar-maand-dag), niet '{text}'") from None
 
 
+_NO_KNOWLEDGE_RIGHT = "deze databaserol mag de kennisbank niet vullen; gebruik --url met de rol van de eigenaar"
+
+
 def cmd_kennisbank_seed(args: argparse.Namespace, config_path: ConfigPath) -> int:
     from app.store.database import Database
     from app.store.knowledge_seed import seed_knowledge
 
     database = Database.open(database_url(args, config_path))
     try:
-        report = seed_knowledge(database)
+        with database_errors(_NO_KNOWLEDGE_RIGHT):
+            report = seed_knowledge(database)
     finally:
         database.dispose()
     print(f"Kennisbank: {report.products} producten geschreven, waarvan {report.curated} met eigen tekst")
@@ -117,38 +126,47 @@ def cmd_kennisbank_seed(args: argparse.Namespace, config_path: ConfigPath) -> in
 
 
 def cmd_kennisbank_search(args: argparse.Namespace, config_path: ConfigPath) -> int:
-    from sqlalchemy import text
-
-    from app.cli_staff import CLI_ACTOR
-    from app.core.clock import SystemClock
-    from app.core.kcc.knowledge import KnowledgeService
     from app.store.database import Database
-    from app.store.knowledge_repository import SqlKnowledgeStore
 
     database = Database.open(database_url(args, config_path))
     try:
-        store = SqlKnowledgeStore(database.writer, database.reader)
-        if database.backend == "postgresql":
-            with database.reader.connect() as conn:
-                trigram = conn.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).first()
-            print(
-                "Zoeken: PostgreSQL met pg_trgm (vindt ook tikfouten)"
-                if trigram
-                else "Zoeken: PostgreSQL zonder pg_trgm: tikfouten worden minder goed gevonden "
-                "(vraag de databasebeheerder om CREATE EXTENSION pg_trgm en voer 'loket db upgrade' opnieuw uit)"
-            )
-        if store.count() == 0:
-            print("De kennisbank is leeg; vul hem met 'loket kennisbank seed'.")
-            return EXIT_FAILED
-        hits = KnowledgeService(store, SystemClock()).search(CLI_ACTOR, args.query, args.limit)
+        with database_errors(_NO_KNOWLEDGE_RIGHT):
+            hits = _search(database, args.query, args.limit)
     finally:
         database.dispose()
+    if hits is None:
+        print("De kennisbank is leeg; vul hem met 'loket kennisbank seed'.")
+        return EXIT_FAILED
     if not hits:
         print("Niets gevonden.")
         return EXIT_FAILED
     for number, hit in enumerate(hits, start=1):
         print(f"{number:>2}. {hit.naam}  ({hit.uri})")
     return EXIT_OK
+
+
+def _search(database: Database, query: str, limit: int) -> list[SearchHit] | None:
+    """The hits as a desk would get them; None when the kennisbank is empty."""
+    from sqlalchemy import text
+
+    from app.cli_staff import CLI_ACTOR
+    from app.core.clock import SystemClock
+    from app.core.kcc.knowledge import KnowledgeService
+    from app.store.knowledge_repository import SqlKnowledgeStore
+
+    store = SqlKnowledgeStore(database.writer, database.reader)
+    if database.backend == "postgresql":
+        with database.reader.connect() as conn:
+            trigram = conn.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).first()
+        print(
+            "Zoeken: PostgreSQL met pg_trgm (vindt ook tikfouten)"
+            if trigram
+            else "Zoeken: PostgreSQL zonder pg_trgm: tikfouten worden minder goed gevonden "
+            "(vraag de databasebeheerder om CREATE EXTENSION pg_trgm en voer 'loket db upgrade' opnieuw uit)"
+        )
+    if store.count() == 0:
+        return None
+    return KnowledgeService(store, SystemClock()).search(CLI_ACTOR, query, limit)
 
 
 ConfigPath = Callable[[argparse.Namespace], Path]

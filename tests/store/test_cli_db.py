@@ -117,3 +117,42 @@ def test_roles_per_mode_with_passwords_kept_in_files(
     with psycopg.connect(libpq, autocommit=True) as conn:
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("SELECT count(*) FROM klantcontacten")
+
+
+COMMANDS = (
+    ["kennisbank", "seed"],
+    ["kennisbank", "search", "paspoort"],
+    ["staff", "list"],
+    ["staff", "unlock", "anna"],
+)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_commands_on_a_database_without_tables_say_to_upgrade_first(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'leeg.db'}"
+    if backend == "postgresql":
+        url = request.getfixturevalue("pg_url")
+        database = Database.open(url)
+        with database.writer.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        database.dispose()
+    for command in COMMANDS:
+        assert cli.main([*command, "--url", url]) == cli.EXIT_USER_ERROR, command
+        err = capsys.readouterr().err
+        assert "voer eerst 'loket db upgrade' uit" in err and "Traceback" not in err, command
+
+
+def test_an_unreachable_server_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port on this PC where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"postgresql+psycopg://loket_beheer@127.0.0.1:{port}/loket"
+    for command in (*COMMANDS, ["db", "roles"], ["db", "upgrade"]):
+        assert cli.main([*command, "--url", url]) == cli.EXIT_USER_ERROR, command
+        assert capsys.readouterr().err == "Fout: De database is niet bereikbaar\n", command
