@@ -110,6 +110,13 @@ def _seed_demo(database: Database) -> None:
         print("Voorbeeldvestiging 'Stadhuis' met diensten en balies toegevoegd.")
     else:
         print("De database bevat al gegevens; geen voorbeeldvestiging toegevoegd.")
+    from app.store.staff_repository import SqlStaffDirectory
+
+    # Public demo passwords never go into a hall that already has its own accounts.
+    own = [a for a in SqlStaffDirectory(database.writer).list_accounts() if a.username not in DEMO_STAFF]
+    if own:
+        print("Deze database heeft al eigen accounts; geen demo-accounts toegevoegd.")
+        return
     seed_demo_staff(database)
     print(f"Demo-accounts ({', '.join(DEMO_STAFF)}) staan klaar.")
     print("Let op: hun wachtwoorden staan in de README en zijn alleen voor een proef, nooit voor een echte hal.")

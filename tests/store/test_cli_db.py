@@ -53,6 +53,18 @@ def test_demo_data_brings_the_readmes_accounts_and_says_they_are_for_trials(
     assert len(SqlStaffDirectory(database.writer).list_accounts()) == 6
 
 
+def test_demo_accounts_never_go_into_a_database_with_its_own_accounts(
+    database: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    password = tmp_path / "pw.txt"
+    password.write_text("Lente-in-het-stadhuis-7\n", encoding="utf-8")
+    args = ["staff", "add", "avries", "--name", "Anna de Vries", "--role", "beheerder", "--url", database.url]
+    assert cli.main([*args, "--password-file", str(password)]) == cli.EXIT_OK
+    assert cli.main(["db", "upgrade", "--url", database.url, "--demo-data"]) == cli.EXIT_OK
+    assert "al eigen accounts; geen demo-accounts toegevoegd" in capsys.readouterr().out
+    assert [a.username for a in SqlStaffDirectory(database.writer).list_accounts()] == ["avries"]
+
+
 def test_search_on_an_empty_knowledge_base_says_how_to_fill_it(
     database: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
