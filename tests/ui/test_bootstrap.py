@@ -269,7 +269,7 @@ def test_a_terminal_that_cannot_be_opened_leaves_the_desk_working_with_the_reaso
     from PySide6.QtWidgets import QLabel
 
     from app.config import PaymentTerminalSettings
-    from app.core.events import DeviceAlert
+    from app.core.events import DeviceAlert, EventBus
 
     url = _hall_with_staff(tmp_path)
     nexo = PaymentTerminalSettings(
@@ -282,9 +282,15 @@ def test_a_terminal_that_cannot_be_opened_leaves_the_desk_working_with_the_reaso
         passphrase_file=str(tmp_path / "bestaat-niet.txt"),
         certificate_fingerprint="ab" * 32,
     )
-    runtime = bootstrap.build_mode("balie", url, "Stadhuis", "Balie 1", data_dir=tmp_path, terminal=nexo)
+    # The host PC hears device alerts through the database's change log; so does this test.
+    host_database = Database.open(url)
+    host_bus = EventBus()
     alerts: list[DeviceAlert] = []
-    runtime.bus.subscribe(DeviceAlert, alerts.append)
+    host_bus.subscribe(DeviceAlert, alerts.append)
+    host_watcher = host_database.watcher(host_bus, interval=0.01)
+    host_watcher.start()
+    assert host_watcher.ready.wait(10)
+    runtime = bootstrap.build_mode("balie", url, "Stadhuis", "Balie 1", data_dir=tmp_path, terminal=nexo)
     try:
         window = _signed_in_balie(qtbot, runtime)  # signing in and the queue work as before
         assert _tab_titles(window)[-1] == "Betalen (5)"
@@ -299,3 +305,5 @@ def test_a_terminal_that_cannot_be_opened_leaves_the_desk_working_with_the_reaso
     finally:
         runtime.close()
         runtime.windows[0].deleteLater()
+        host_watcher.stop()
+        host_database.dispose()
