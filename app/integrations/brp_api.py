@@ -68,7 +68,7 @@ class HaalCentraalRegistry:
         if not base_url.startswith(("http://", "https://")):
             raise ConfigError("Het adres van de BRP moet met http:// of https:// beginnen.", key="brp.url")
         if timeout <= 0:
-            raise ConfigError("De wachttijd voor de BRP moet groter dan 0 seconden zijn.", key="brp.timeout")
+            raise ConfigError("De wachttijd voor de BRP moet groter dan 0 seconden zijn.", key="brp.timeout_seconds")
         self._url = base_url.rstrip("/") + "/personen"
         self._api_key = api_key
         self._timeout = timeout
