@@ -81,6 +81,7 @@ class DeskScreen(QWidget):
         #: the outcome the finish panel focuses first (the workspace sets it, e.g. after forwarding)
         self.suggested_outcome = Outcome.HANDLED
         self._busy = False
+        self._closed = False  # closed elsewhere: nothing here may act on the desk any more
         self._build()
         self._refresher: Refresher[QueueSnapshot] = Refresher(
             runner, lambda: queue.snapshot(location_id), self.show_snapshot, self.error_area.show_error
@@ -278,8 +279,15 @@ class DeskScreen(QWidget):
     def _update_buttons(self) -> None:
         allowed = allowed_actions(self.current.state if self.current else None, self.my_waiting())
         for action, button in self.buttons.items():
-            button.setEnabled(not self._busy and action in allowed)
-        self.sign_out_button.setEnabled(not self._busy)
+            button.setEnabled(not self._busy and not self._closed and action in allowed)
+        self.sign_out_button.setEnabled(not self._busy and not self._closed)
+
+    def set_closed(self) -> None:
+        """The desk was closed elsewhere; the screen stays for the typed contact, but inert."""
+        self._closed = True
+        self.tick_timer.stop()
+        self._close_panels()
+        self._update_buttons()
 
     # --- actions -------------------------------------------------------------------------
 

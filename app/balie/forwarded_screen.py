@@ -3,13 +3,16 @@
 The KCC stays owner of every question it forwards, so the list marks overdue ones in red with
 "te laat". A teamleider (TASK_HANDLE) may record the department's answer here; it then goes on
 the contact and the question counts as verwerkt.
+
+The list keeps itself current: a question shown here that changes at another PC (TaskChanged,
+ContactChanged) reloads it, and so does a new day, when "te laat" may start to apply.
 """
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +31,7 @@ from PySide6.QtWidgets import (
 from app.balie.dutch import short_date
 from app.balie.style import DONE, OVERDUE
 from app.core.errors import LoketError
+from app.core.events import ContactChanged, TaskChanged
 from app.core.kcc.contact import ForwardedQuestion, TaakStatus
 from app.core.kcc.contact_service import ContactService
 from app.core.staff import Actor, Permission
@@ -36,6 +40,8 @@ from app.ui.widgets import ErrorArea
 
 log = logging.getLogger(__name__)
 
+#: how often the screen looks whether the day turned (milliseconds); cheap, no database
+DAY_CHECK_MS = 30_000
 COLUMNS = ("Onderwerp", "Naar", "Uiterlijk", "Status", "Antwoord")
 
 
@@ -100,16 +106,22 @@ class ForwardedScreen(QWidget):
         answer.addWidget(self.answer_label)
         answer.addWidget(self.answer_edit, 1)
         answer.addWidget(self.answer_button)
+        layout.addLayout(answer)
         self.may_answer = actor.may(Permission.TASK_HANDLE)
+        # After they have a parent: showing a parentless widget would open it as a window.
         for widget in (self.answer_label, self.answer_edit, self.answer_button, self.all_check):
             widget.setVisible(self.may_answer)
-        layout.addLayout(answer)
         self.error_area = ErrorArea()
         layout.addWidget(self.error_area)
         self.refresh_button.clicked.connect(self.refresh)
         self.all_check.toggled.connect(lambda _on: self.refresh())
         self.answer_button.clicked.connect(self.record_answer)
         self.answer_edit.returnPressed.connect(self.record_answer)
+        self._shown_day = contacts.today()
+        self.day_timer = QTimer(self)
+        self.day_timer.setInterval(DAY_CHECK_MS)
+        self.day_timer.timeout.connect(self.check_day)
+        self.day_timer.start()
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -127,6 +139,7 @@ class ForwardedScreen(QWidget):
 
     def refresh(self) -> None:
         contacts, actor = self._contacts, self._actor
+        self._shown_day = contacts.today()
         if self.all_check.isChecked():
             self._runner.run(lambda: contacts.open_tasks(actor), self.show_rows, self.error_area.show_error)
         else:
@@ -159,6 +172,22 @@ class ForwardedScreen(QWidget):
         late = sum(1 for row in rows if row.te_laat)
         open_ = sum(1 for row in rows if row.task.status is TaakStatus.TE_VERWERKEN)
         self.summary.setText(f"{len(rows)} vragen, {open_} nog te verwerken, {late} te laat")
+
+    def task_changed(self, event: TaskChanged) -> None:
+        """A forwarded question changed somewhere: reload when this list shows or owns it."""
+        mine = event.owner_staff_id is not None and event.owner_staff_id == self._actor.staff_id
+        shown = any(row.task.id == event.task_id for row in self.rows)
+        if mine or shown or self.all_check.isChecked():
+            self.refresh()
+
+    def contact_changed(self, event: ContactChanged) -> None:
+        if any(row.task.klantcontact_id == event.contact_id for row in self.rows):
+            self.refresh()
+
+    def check_day(self) -> None:
+        """A new day may make open questions overdue: reload once when the date changed."""
+        if self._contacts.today() != self._shown_day:
+            self.refresh()
 
     def cell(self, row: int, column: int) -> str:
         item = self.table.item(row, column)

@@ -1,5 +1,8 @@
 """Kennisbank at the desk: search as you type, pick a product, read the article, use it.
 
+A redacteur (KNOWLEDGE_EDIT) also gets 'Artikel bewerken'; an article saved anywhere is shown
+again here when it is open (KnowledgeChanged).
+
 Searching runs on the task runner after a short pause in typing (debounce), so a fast typist
 causes one search, not six; an answer that arrives after a newer question is dropped.
 """
@@ -22,12 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.balie.article_editor import ArticleEditor
 from app.balie.dutch import local_today
 from app.core.clock import Clock
 from app.core.errors import LoketError
+from app.core.events import KnowledgeChanged
 from app.core.kcc.knowledge import KnowledgeService, Product, SearchHit, fee_on
 from app.core.printing import euro
-from app.core.staff import Actor
+from app.core.staff import Actor, Permission
 from app.ui.tasks import TaskRunner
 from app.ui.widgets import ErrorArea
 
@@ -106,10 +111,21 @@ class KnowledgePanel(QWidget):
         self.use_button = QPushButton()
         self.use_button.setProperty("role", "primary")
         self.use_button.setEnabled(False)
+        self.edit_button = QPushButton()
+        self.edit_button.setEnabled(False)
+        # Only a redacteur sees it; the core refuses anyone else all the same.
+        self.may_edit = actor.may(Permission.KNOWLEDGE_EDIT)
+        self.editor: ArticleEditor | None = None
         self.error_area = ErrorArea()
         right.addWidget(self.error_area)
-        right.addWidget(self.use_button)
+        actions = QHBoxLayout()
+        actions.addWidget(self.edit_button)
+        actions.addWidget(self.use_button, 1)
+        right.addLayout(actions)
         layout.addLayout(right, 3)
+        # After they have a parent: showing a parentless widget would open it as a window.
+        self.edit_button.setVisible(self.may_edit)
+        self.use_button.setVisible(actor.may(Permission.CONTACT_REGISTER))
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -121,6 +137,7 @@ class KnowledgePanel(QWidget):
         self.hits.itemActivated.connect(lambda _item: self.use_button.setFocus())
         self.hits.currentItemChanged.connect(lambda item, _prev: self._open_item(item) if item else None)
         self.use_button.clicked.connect(self._use)
+        self.edit_button.clicked.connect(self.edit)
         self.retranslate_ui()
         self._show_article(None)
 
@@ -139,6 +156,8 @@ class KnowledgePanel(QWidget):
         self.article_area.setAccessibleName("Kennisbankartikel")
         self.use_button.setText("Gebruik in contact")
         self.use_button.setAccessibleName("Dit artikel gebruiken in het klantcontact")
+        self.edit_button.setText("Artikel bewerken")
+        self.edit_button.setAccessibleName("Dit artikel bewerken (redacteur)")
         captions = {
             "voorwaarden": "Voorwaarden",
             "meenemen": "Wat neemt de inwoner mee?",
@@ -213,6 +232,7 @@ class KnowledgePanel(QWidget):
     def _show_article(self, product: Product | None) -> None:
         self.product = product
         self.use_button.setEnabled(product is not None)
+        self.edit_button.setEnabled(product is not None)
         if product is None:
             self.title.setText("Kies een product")
             self.summary.setText("Zoek links een product. Het artikel staat dan hier, met de leges van vandaag.")
@@ -244,3 +264,26 @@ class KnowledgePanel(QWidget):
     def _use(self) -> None:
         if self.product is not None:
             self.article_used.emit(self.product)
+
+    # --- editing (redacteur) --------------------------------------------------------------
+
+    def edit(self) -> None:
+        """Open the editor on the article shown."""
+        if self.product is None or not self.may_edit:
+            return
+        editor = ArticleEditor(self._knowledge, self._actor, self._runner, self.product, self)
+        editor.setStyleSheet(self.window().styleSheet())
+        editor.article_saved.connect(self._show_article)
+        editor.finished.connect(lambda _result: self._editor_closed(editor))
+        self.editor = editor
+        editor.open()
+
+    def _editor_closed(self, editor: ArticleEditor) -> None:
+        if self.editor is editor:
+            self.editor = None
+        editor.deleteLater()
+
+    def article_changed(self, event: KnowledgeChanged) -> None:
+        """An article was saved somewhere: show the new text if it is the one open here."""
+        if self.product is not None and self.product.uri == event.uri:
+            self.open(event.uri)

@@ -2,7 +2,11 @@
 
 With KCC services the clerk signs in with username and password; the window keeps the Actor
 and hands it to every use case through the workspace beside the queue. Without them (a
-queue-only desk) a name is enough and there is no workspace.
+queue-only desk) a name is enough and there is no workspace. A redacteur gets no desk but the
+kennisbank with 'Artikel bewerken' (EditorScreen).
+
+When the desk is closed somewhere else while a contact is typed, the contact stays on screen
+until the clerk saves or drops it (KccWorkspace.keep_after_close): typing is never lost silently.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ import logging
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from app.balie.desk_screen import DeskScreen
+from app.balie.editor_screen import EditorScreen
+from app.balie.kcc_events import KccEventRelay
 from app.balie.sign_in_screen import SignInRequest, SignInScreen
 from app.balie.style import desk_style
 from app.balie.workspace import ExtraTabs, KccServices, KccWorkspace
@@ -30,6 +36,8 @@ log = logging.getLogger(__name__)
 
 SIGN_IN_FAILED = "Gebruikersnaam of wachtwoord klopt niet."
 ACCOUNT_LOCKED = "Te vaak geprobeerd, probeer het over 15 minuten opnieuw."
+CLOSED_ELSEWHERE = "Uw balie is afgemeld op een andere plek. Meld u opnieuw aan."
+CLOSED_SAVED = "Uw balie is afgemeld op een andere plek. Uw klantcontact is opgeslagen. Meld u opnieuw aan."
 
 
 class BalieWindow(QWidget):
@@ -63,6 +71,10 @@ class BalieWindow(QWidget):
         self._preselect = desk_id
         self._desk_locked = desk_locked
         self.desk_screen: DeskScreen | None = None
+        self.editor_screen: EditorScreen | None = None
+        self._closing = False  # the desk was closed elsewhere; a typed contact is still open
+        #: KCC changes from other PCs (contacts, forwarded questions, articles)
+        self.kcc_events = KccEventRelay(kcc.events, self) if kcc is not None and kcc.events is not None else None
         self.setObjectName("balieRoot")
         self.setStyleSheet(desk_style(scale=text_scale))
         layout = QVBoxLayout(self)
@@ -94,26 +106,31 @@ class BalieWindow(QWidget):
         self.sign_in_screen.sign_in_button.setEnabled(False)
         queue, kcc = self._queue, self._kcc
 
-        def work() -> tuple[Actor | None, Desk]:
+        def work() -> tuple[Actor | None, Desk | None]:
             if kcc is None:
                 return None, queue.open_desk(request.desk_id, request.username)
             actor = kcc.sign_in.sign_in(request.username, request.password)
             if not (actor.may(Permission.QUEUE_SERVE) or actor.may(Permission.CONTACT_REGISTER)):
-                # e.g. a redacteur or beheerder: nothing to do at a desk, so no desk is opened
+                if actor.may(Permission.KNOWLEDGE_EDIT):
+                    return actor, None  # a redacteur: the kennisbank, no desk opened
+                # e.g. a beheerder: nothing to do at a desk, so no desk is opened
                 raise PermissionDenied("Uw account is niet bedoeld voor werk aan de balie.", username=actor.username)
             return actor, queue.open_desk(request.desk_id, actor.display_name)
 
         self._runner.run(work, self._signed_in, self._sign_in_failed)
 
-    def _signed_in(self, result: tuple[Actor | None, Desk]) -> None:
+    def _signed_in(self, result: tuple[Actor | None, Desk | None]) -> None:
         actor, desk = result
         self.sign_in_screen.signed_out()
         self.actor = actor
+        if desk is None:
+            self._show_editor(actor)
+            return
         log.info("aangemeld aan %s", desk.name)
         workspace = None
         if self._kcc is not None and actor is not None:
             extra = self._extra_tabs(actor) if self._extra_tabs is not None else ()
-            workspace = KccWorkspace(self._kcc, actor, self._clock, self._runner, extra)
+            workspace = KccWorkspace(self._kcc, actor, self._clock, self._runner, extra, relay=self.kcc_events)
         screen = DeskScreen(
             self._queue,
             self._clock,
@@ -136,6 +153,17 @@ class BalieWindow(QWidget):
         self.setWindowTitle(f"Loket – {desk.name}")
         screen.buttons[next(iter(screen.buttons))].setFocus()
 
+    def _show_editor(self, actor: Actor | None) -> None:
+        if self._kcc is None or actor is None:
+            return
+        screen = EditorScreen(self._kcc.knowledge, actor, self._clock, self._runner, self.kcc_events)
+        screen.signed_out.connect(self._signed_out)
+        self.editor_screen = screen
+        self.stack.addWidget(screen)
+        self.stack.setCurrentWidget(screen)
+        self.setWindowTitle("Loket – kennisbank")
+        screen.knowledge_panel.search_edit.setFocus()
+
     def _sign_in_failed(self, error: LoketError) -> None:
         self.sign_in_screen.signed_out()
         # One calm sentence each; the core's wording may be longer than the desk wants.
@@ -147,12 +175,26 @@ class BalieWindow(QWidget):
         self.sign_in_screen.password_edit.setFocus()
 
     def _closed_elsewhere(self) -> None:
+        if self._closing:
+            return  # every later snapshot says so again; the banner is already up
+        workspace, screen = self.workspace, self.desk_screen
+        if workspace is not None and screen is not None and workspace.keep_after_close(self._leave_closed_desk):
+            self._closing = True
+            screen.set_closed()
+            log.info("balie elders gesloten; klantcontact blijft open tot het is opgeslagen")
+            return
+        self._leave_closed_desk(False)
+
+    def _leave_closed_desk(self, saved: bool) -> None:
         self._signed_out()
-        self.sign_in_screen.show_error(LoketError("Uw balie is afgemeld op een andere plek. Meld u opnieuw aan."))
+        self.sign_in_screen.show_error(LoketError(CLOSED_SAVED if saved else CLOSED_ELSEWHERE))
 
     def _signed_out(self) -> None:
         screen = self.desk_screen
+        editor = self.editor_screen
+        self._closing = False
         self.desk_screen = None
+        self.editor_screen = None
         self.workspace = None
         self.actor = None
         self.stack.setCurrentWidget(self.sign_in_screen)
@@ -160,6 +202,9 @@ class BalieWindow(QWidget):
             screen.tick_timer.stop()
             self.stack.removeWidget(screen)
             screen.deleteLater()
+        if editor is not None:
+            self.stack.removeWidget(editor)
+            editor.deleteLater()
         self.setWindowTitle("Loket – balie")
         self._load_desks()
 

@@ -18,15 +18,18 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from app.balie.closed_banner import ClosedElsewhereBar
 from app.balie.contact_panel import ContactPanel
 from app.balie.dutch import short_date
 from app.balie.forward_dialog import ForwardDialog, ForwardRequest
 from app.balie.forwarded_screen import ForwardedScreen
+from app.balie.kcc_events import KccEventRelay
 from app.balie.knowledge_panel import KnowledgePanel
 from app.balie.person_panel import PersonPanel
 from app.core.auth import SignInService
 from app.core.clock import Clock
 from app.core.errors import LoketError
+from app.core.events import EventBus
 from app.core.kcc.contact import ContactResultaat, InterneTaak, Klantcontact, Toewijzing
 from app.core.kcc.contact_service import ContactService
 from app.core.kcc.knowledge import KnowledgeService, Product
@@ -52,6 +55,9 @@ class KccServices:
     knowledge: KnowledgeService
     persons: PersonLookup
     forward_targets: tuple[Toewijzing, ...]
+    #: the process's event bus (the watcher publishes on it): live contact, task and article
+    #: changes from other PCs. None: the desk only sees its own changes.
+    events: EventBus | None = None
 
 
 class KccWorkspace(QWidget):
@@ -66,6 +72,8 @@ class KccWorkspace(QWidget):
         runner: TaskRunner,
         extra_tabs: Sequence[tuple[str, QWidget]] = (),
         parent: QWidget | None = None,
+        *,
+        relay: KccEventRelay | None = None,
     ) -> None:
         super().__init__(parent)
         self._services = services
@@ -93,6 +101,9 @@ class KccWorkspace(QWidget):
         bar.addWidget(self.back_button)
         self.confirm_bar.hide()
         layout.addWidget(self.confirm_bar)
+        self.closed_bar = ClosedElsewhereBar()
+        layout.addWidget(self.closed_bar)
+        self._leave_closed: Callable[[bool], None] | None = None
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
         self.tabs.addTab(self.contact_panel, "")
@@ -107,6 +118,10 @@ class KccWorkspace(QWidget):
             self.person_panel.setEnabled(False)
         self._finish_anyway: Callable[[], None] | None = None
         self._wire()
+        if relay is not None:
+            relay.task_changed.connect(self.forwarded_screen.task_changed)
+            relay.contact_changed.connect(self.forwarded_screen.contact_changed)
+            relay.knowledge_changed.connect(self.knowledge_panel.article_changed)
         self._shortcuts()
         self.retranslate_ui()
         self.forwarded_screen.refresh()
@@ -133,6 +148,7 @@ class KccWorkspace(QWidget):
         self.back_button.setAccessibleName("Terug naar het klantcontact")
         for panel in (self.contact_panel, self.knowledge_panel, self.person_panel, self.forwarded_screen):
             panel.retranslate_ui()
+        self.closed_bar.retranslate_ui()
 
     def _wire(self) -> None:
         contact, knowledge, person = self.contact_panel, self.knowledge_panel, self.person_panel
@@ -144,6 +160,8 @@ class KccWorkspace(QWidget):
         contact.contact_saved.connect(self._contact_saved)
         self.finish_anyway_button.clicked.connect(self._confirm_finish)
         self.back_button.clicked.connect(self._back_to_contact)
+        self.closed_bar.save_requested.connect(lambda: self.contact_panel.save())
+        self.closed_bar.discard_requested.connect(lambda: self._leave_after_close(False))
         self.tabs.currentChanged.connect(self._tab_changed)
 
     def _use_article(self, product: Product) -> None:
@@ -226,6 +244,9 @@ class KccWorkspace(QWidget):
             self.contact_panel.close_visit()
 
     def _contact_saved(self, saved: Klantcontact) -> None:
+        if self._leave_closed is not None:
+            self._leave_after_close(True)
+            return
         if saved.resultaat is ContactResultaat.VERWEZEN:
             self.outcome_suggested.emit(Outcome.REFERRED)
         pending = self._pending_visit
@@ -256,6 +277,24 @@ class KccWorkspace(QWidget):
         else:
             proceed()
 
+    def keep_after_close(self, leave: Callable[[bool], None]) -> bool:
+        """The desk was closed elsewhere. With unsaved typing the contact stays on screen under a
+        banner and `leave(saved)` is called once the clerk saved or dropped it; True then.
+        False: nothing to lose, the caller leaves at once."""
+        if not self.contact_panel.is_dirty():
+            return False
+        self._leave_closed = leave
+        self.confirm_bar.hide()
+        self.closed_bar.show()
+        self.show_tab(self.contact_panel)
+        return True
+
+    def _leave_after_close(self, saved: bool) -> None:
+        leave, self._leave_closed = self._leave_closed, None
+        self.closed_bar.hide()
+        if leave is not None:
+            leave(saved)
+
     def _confirm_finish(self) -> None:
         proceed, self._finish_anyway = self._finish_anyway, None
         self.confirm_bar.hide()
@@ -273,6 +312,9 @@ class KccWorkspace(QWidget):
         """Ctrl+D: save the contact if needed, compute the deadline, then ask where it goes."""
         panel = self.contact_panel
         if panel.draft is None:
+            return
+        if self._leave_closed is not None:
+            panel.save()  # the desk is closed: save and leave; forwarding waits for a new sign-in
             return
         if panel.draft.resultaat is ContactResultaat.DOORGEZET:
             # One question, one task: a second forward would split who owns the answer.

@@ -15,13 +15,15 @@ from app.balie.actions import Action
 from app.balie.knowledge_panel import KnowledgePanel
 from app.balie.window import BalieWindow
 from app.balie.workspace import KccServices
+from app.core.auth import ScryptParams, StaffAccount, hash_password
 from app.core.clock import FakeClock
 from app.core.errors import LoketError
 from app.core.queue.model import Outcome
 from app.core.queue.service import QueueService
-from app.core.staff import Actor
+from app.core.staff import Actor, Role
 from app.store.database import Database
 from app.store.seed import SeedIds
+from app.store.staff_repository import SqlStaffDirectory
 from app.ui.bridge import EventBridge
 from app.ui.tasks import SyncTaskRunner, ThreadPoolTaskRunner
 from tests.ui.kcc_setup import ACCOUNTS, MONDAY_BEFORE_KONINGSDAG, build_kcc, make_kcc_balie, parts
@@ -57,14 +59,31 @@ def threads(qapp: object) -> Iterator[ThreadPoolTaskRunner]:
     runner.deleteLater()
 
 
-def test_a_redacteur_gets_no_desk(make: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds) -> None:
+def test_a_redacteur_gets_the_kennisbank_but_no_desk(
+    make: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
+) -> None:
     window = make("pieter", sign_in=False)
     window.sign_in_screen.password_edit.setText(ACCOUNTS["pieter"][2])
     window.sign_in_screen.sign_in_button.click()
     assert window.desk_screen is None
-    assert window.sign_in_screen.error_area.text() == "Uw account is niet bedoeld voor werk aan de balie."
+    assert window.editor_screen is not None and window.stack.currentWidget() is window.editor_screen
+    panel = window.editor_screen.knowledge_panel
+    assert panel.edit_button.isVisible() and not panel.use_button.isVisible()
     desks = {d.name: d for d in queue.snapshot(hall.location_id).desks}
     assert not desks["Balie 1"].is_open
+    window.editor_screen.sign_out_button.click()
+    assert window.editor_screen is None and window.stack.currentWidget() is window.sign_in_screen
+
+
+def test_a_beheerder_gets_no_desk(make: Callable[..., BalieWindow], database: Database) -> None:
+    directory = SqlStaffDirectory(database.writer, database.reader)
+    hashed = hash_password("kees-wachtwoord-123", ScryptParams(n=2**10, r=8, p=1))
+    directory.add(StaffAccount(None, "kees", "Kees Visser", frozenset({Role.BEHEERDER}), hashed))
+    window = make("kees", sign_in=False)
+    window.sign_in_screen.password_edit.setText("kees-wachtwoord-123")
+    window.sign_in_screen.sign_in_button.click()
+    assert window.desk_screen is None and window.editor_screen is None
+    assert window.sign_in_screen.error_area.text() == "Uw account is niet bedoeld voor werk aan de balie."
 
 
 def test_subject_suggestions_follow_typing_and_arrow_keys_choose(
