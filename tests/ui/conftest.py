@@ -166,3 +166,54 @@ def make_display(
         return screen
 
     return make
+
+
+@pytest.fixture
+def make_paying_balie(
+    keep: list[QWidget],
+    qtbot: QtBot,
+    database: Database,
+    queue: QueueService,
+    clock: FakeClock,
+    hall: SeedIds,
+    runner: SyncTaskRunner,
+    bridge: EventBridge,
+) -> Iterator[Callable[..., BalieWindow]]:
+    """The real KCC desk with the tabs the composition root gives it (Betalen, Kas), on an
+    in-memory terminal (app.hardware.payment.fake) that approves every payment."""
+    from app.bootstrap_payment import Payments, point
+    from app.hardware.payment.fake import FakeTerminal
+    from app.hardware.printer.fake import FakeTicketPrinter
+    from app.ui.tasks import ThreadPoolTaskRunner
+    from tests.ui.kcc_setup import ACCOUNTS, build_kcc
+
+    terminal = FakeTerminal("P400-0001")
+    terminal.open()
+    payments = Payments(ThreadPoolTaskRunner(workers=2), "Stadhuis", FakeTicketPrinter())
+    payments.points["Balie 1"] = point("Balie 1", terminal, database, clock)
+    kcc = build_kcc(database, clock)
+
+    def make(username: str = "anna", *, sign_in: bool = True) -> BalieWindow:
+        window = BalieWindow(
+            queue,
+            clock,
+            hall.location_id,
+            runner,
+            bridge,
+            desk_id=hall.desk_ids["Balie 1"],
+            staff=username,
+            kcc=kcc,
+            extra_tabs=payments.desk_tabs("Balie 1"),
+        )
+        qtbot.addWidget(window)
+        keep.append(window)
+        window.resize(1280, 800)
+        window.show()
+        if sign_in:
+            window.sign_in_screen.password_edit.setText(ACCOUNTS[username][2])
+            window.sign_in_screen.sign_in_button.click()
+            assert window.workspace is not None, window.sign_in_screen.error_area.text()
+        return window
+
+    yield make
+    payments.close()

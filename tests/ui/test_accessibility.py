@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
 
 from app.balie.actions import Action
 from app.balie.window import BalieWindow
+from app.core.clock import FakeClock
 from app.core.queue.service import QueueService
 from app.display.call_screen import CallScreen
 from app.kiosk.window import KioskWindow
@@ -56,3 +58,31 @@ def test_balie_screens_are_labelled(make_balie: Callable[..., BalieWindow], queu
 
 def test_display_is_labelled(make_display: Callable[[], CallScreen]) -> None:
     assert_labelled(make_display())
+
+
+def test_every_tab_of_the_kcc_desk_is_labelled(
+    qtbot: QtBot, clock: FakeClock, make_paying_balie: Callable[..., BalieWindow]
+) -> None:
+    from app.balie.kas_screen import KasScreen
+    from app.balie.payment_panel import PaymentPanel
+
+    window = make_paying_balie()
+    workspace = window.workspace
+    assert workspace is not None
+    titles = [workspace.tabs.tabText(i) for i in range(workspace.tabs.count())]
+    assert titles[-2:] == ["Betalen (5)", "Kas (6)"]
+    for index in range(workspace.tabs.count()):
+        workspace.tabs.setCurrentIndex(index)
+        assert_labelled(window)
+    panel = next(w for _, w in workspace.extra if isinstance(w, PaymentPanel))
+    workspace.tabs.setCurrentWidget(panel)
+    panel.amount_edit.setText("9,40")
+    panel.card_button.click()
+    qtbot.waitUntil(lambda: panel.print_button.isVisible(), timeout=10000)  # approved: receipt, new payment
+    assert_labelled(window)
+    kas = next(w for _, w in workspace.extra if isinstance(w, KasScreen))
+    workspace.tabs.setCurrentWidget(kas)
+    clock.advance(60)  # the kas shows what was paid until now
+    kas.refresh()
+    qtbot.waitUntil(lambda: len(kas.lines) == 1, timeout=10000)
+    assert_labelled(window)
