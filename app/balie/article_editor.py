@@ -152,6 +152,9 @@ class ArticleEditor(QDialog):
         for name, caption, accessible in FIELDS:
             self.captions[name].setText(caption)
             self.inputs[name].setAccessibleName(accessible)
+        inner = self.norm_spin.findChild(QLineEdit)  # the spin box's own text field, focusable too
+        if inner is not None:
+            inner.setAccessibleName("Servicenorm in werkdagen")
         self.summary_edit.setPlaceholderText("Korte zinnen, gewone woorden: wat is het en hoe regelt u het?")
         self.delivery_edit.setPlaceholderText("Bijvoorbeeld: 5 werkdagen")
         self.keywords_edit.setPlaceholderText("Andere woorden die inwoners gebruiken, bv. trouwen, ja-woord")
@@ -168,6 +171,7 @@ class ArticleEditor(QDialog):
         self.conditions_edit.setPlainText(product.voorwaarden)
         self.bring_edit.setPlainText(product.meenemen)
         self.delivery_edit.setText(product.levertijd)
+        self.delivery_edit.setCursorPosition(0)  # show the start of a long text, not its end
         self.norm_spin.setValue(NO_NORM if product.norm_werkdagen is None else product.norm_werkdagen)
         self.appointment_combo.setCurrentIndex([v for v, _t in AFSPRAAK].index(product.afspraak_nodig))
         self.keywords_edit.setText(", ".join(product.trefwoorden))

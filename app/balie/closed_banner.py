@@ -7,7 +7,7 @@ the klantcontact stays on screen until the clerk saves it or says, in so many wo
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 CLOSED_TEXT = "De balie is elders gesloten; uw klantcontact is nog niet opgeslagen."
 CLOSED_HINT = "Maak het af en sla het op, of kies Niet opslaan."
@@ -22,16 +22,24 @@ class ClosedElsewhereBar(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("panel")
-        row = QHBoxLayout(self)
+        # Text over the buttons: beside them it wraps into a tall column and the desk outgrows 800 px.
+        column = QVBoxLayout(self)
+        column.setContentsMargins(8, 6, 8, 6)
+        column.setSpacing(4)
         self.text = QLabel()
         self.text.setObjectName("hint")
         self.text.setWordWrap(True)
         self.save_button = QPushButton()
         self.save_button.setProperty("role", "primary")
         self.discard_button = QPushButton()
-        row.addWidget(self.text, 1)
+        for button in (self.save_button, self.discard_button):
+            button.setObjectName("compactButton")
+        column.addWidget(self.text)
+        row = QHBoxLayout()
+        row.addStretch(1)
         row.addWidget(self.save_button)
         row.addWidget(self.discard_button)
+        column.addLayout(row)
         self.save_button.clicked.connect(self.save_requested)
         self.discard_button.clicked.connect(self.discard_requested)
         self.retranslate_ui()

@@ -311,6 +311,7 @@ class DeskScreen(QWidget):
         elif action is Action.TRANSFER:
             self._open_transfer()
         elif action is Action.FINISH:
+            self._make_room()
             self.finish_panel.show()
             self.finish_panel.focus_first(self.suggested_outcome)
         else:
@@ -321,6 +322,7 @@ class DeskScreen(QWidget):
             return
         services = [s.service for s in self._snapshot.services]
         self.transfer_panel.offer(services, self._snapshot.desks, self.current.service_id, self.desk_id)
+        self._make_room()
         self.transfer_panel.show()
 
     def _transfer(self, target: TransferTarget) -> None:
@@ -347,6 +349,12 @@ class DeskScreen(QWidget):
     def _close_panels(self) -> None:
         self.transfer_panel.hide()
         self.finish_panel.hide()
+        self.queue_panel.show()
+
+    def _make_room(self) -> None:
+        """Beside the KCC workspace the counts give way to an open panel, so the desk stays 800 px high."""
+        if self._workspace is not None:
+            self.queue_panel.hide()
 
     def sign_out(self) -> None:
         self.error_area.clear_error()

@@ -171,7 +171,7 @@ class FinishPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("panel")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setContentsMargins(20, 10, 20, 10)  # low enough to fit beside the KCC workspace
         self.title = QLabel()
         self.title.setObjectName("fieldLabel")
         layout.addWidget(self.title)

@@ -34,7 +34,7 @@ def kcc_css(c: Colours) -> str:
         font-size: 18px; border: 2px solid {c.border}; border-radius: 6px; background: {c.surface};
         color: {c.text};
     }}
-    QDateEdit {{ padding: 6px 8px; min-height: 36px; }}
+    QDateEdit, QSpinBox {{ padding: 6px 8px; min-height: 36px; font-size: 18px; }}
     QPlainTextEdit:focus, QListWidget:focus, QTableWidget:focus, QDateEdit:focus {{
         border: 3px solid {c.accent};
     }}

@@ -23,6 +23,7 @@ from app.bootstrap import application
 from app.core.clock import FakeClock
 from app.core.events import EventBus
 from app.core.kcc.contact import ContactResultaat, Onderwerp
+from app.core.queue.model import Outcome
 from app.core.queue.service import QueueService
 from app.store.database import Database
 from app.store.seed import SeedIds, seed_demo
@@ -149,9 +150,54 @@ def main(out: Path) -> int:
     work.show_tab(contact)
     window.resize(1920, 1080)
     save(window, out / "kcc_desk_1920.png")
+    window.resize(1280, 800)
+
+    # A phone call is being typed when the host closes the desk from the floor.
+    desk.buttons[Action.FINISH].click()
+    desk.finish_panel.outcome_buttons[Outcome.FORWARDED].click()
+    contact.new_question()
+    contact.subject.set_subject("Rijbewijs verlengen")
+    contact.vraag_edit.setPlainText("Mag ik met een verlopen rijbewijs nog rijden?")
+    queue.close_desk(hall.desk_ids["Balie 1"])
+    desk.refresh()
+    save(window, out / "w4_closed_elsewhere.png")
+    work.closed_bar.discard_button.click()
     window.close()
+
+    editor_window(kcc, queue, clock, hall, runner, bridge, out)
     database.dispose()
     return 0
+
+
+def editor_window(
+    kcc: KccServices,
+    queue: QueueService,
+    clock: FakeClock,
+    hall: SeedIds,
+    runner: SyncTaskRunner,
+    bridge: EventBridge,
+    out: Path,
+) -> None:
+    """The redacteur at a balie PC: the kennisbank and 'Artikel bewerken' over it."""
+    window = BalieWindow(queue, clock, hall.location_id, runner, bridge, staff="pieter", kcc=kcc)
+    window.resize(1280, 800)
+    window.show()
+    window.sign_in_screen.password_edit.setText(ACCOUNTS["pieter"][2])
+    window.sign_in_screen.sign_in_button.click()
+    screen = window.editor_screen
+    assert screen is not None
+    panel = screen.knowledge_panel
+    panel.search("paspoort")
+    panel.hits.setCurrentRow(panel.hit_names().index("Paspoort aanvragen"))
+    panel.edit_button.click()
+    editor = panel.editor
+    assert editor is not None
+    editor.keywords_edit.setText(editor.keywords_edit.text() + ", " + "x" * 101)
+    editor.save_button.click()  # a refused field: the message under it
+    editor.resize(860, editor.sizeHint().height())
+    save(window, out / "w4_editor.png", overlay=editor)
+    editor.reject()
+    window.close()
 
 
 if __name__ == "__main__":

@@ -254,6 +254,21 @@ def test_the_desk_fits_a_1280_by_800_screen(
         assert smallest.width() <= 1280 and smallest.height() <= 800, (work.tabs.tabText(index), smallest)
 
 
+def test_the_finish_and_transfer_panels_fit_the_1280_by_800_desk_too(
+    make: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
+) -> None:
+    window = make("fatma")
+    serving(window, queue, hall)
+    desk = parts(window)[0]
+    for action, panel in ((Action.FINISH, desk.finish_panel), (Action.TRANSFER, desk.transfer_panel)):
+        desk.trigger(action)
+        assert panel.isVisible()
+        smallest = window.minimumSizeHint()
+        assert smallest.width() <= 1280 and smallest.height() <= 800, (action, smallest)
+        panel.cancel_button.click()
+        assert desk.queue_panel.isVisible()  # the counts come back
+
+
 def test_every_kcc_control_has_an_accessible_name(
     make: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
 ) -> None:

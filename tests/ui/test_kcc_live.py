@@ -179,6 +179,8 @@ def test_a_desk_closed_elsewhere_keeps_the_typed_contact_until_it_is_saved(
     assert contact.vraag_edit.toPlainText() == "Mag ik met een verlopen rijbewijs nog rijden?"
     assert not any(button.isEnabled() for button in desk.buttons.values())
     assert not desk.sign_out_button.isEnabled()
+    smallest = window.minimumSizeHint()
+    assert smallest.width() <= 1280 and smallest.height() <= 800, smallest  # the banner fits the desk
 
     work.closed_bar.save_button.click()
     assert window.desk_screen is None
