@@ -11,7 +11,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.balie.closed_banner import CLOSED_TEXT
@@ -217,3 +218,18 @@ def test_a_desk_closed_elsewhere_with_nothing_typed_goes_straight_to_sign_in(
     queue.close_desk(hall.desk_ids["Balie 1"])
     qtbot.waitUntil(lambda: window.desk_screen is None, timeout=10_000)
     assert window.sign_in_screen.error_area.text() == CLOSED_ELSEWHERE
+
+
+def test_after_signing_out_and_in_again_the_new_list_still_updates_by_itself(
+    qtbot: QtBot, make: Callable[..., BalieWindow]
+) -> None:
+    lead = make("fatma", "Balie 2")
+    parts(lead)[0].sign_out()
+    assert lead.desk_screen is None
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)  # the old screen is gone
+    lead.sign_in_screen.password_edit.setText(ACCOUNTS["fatma"][2])
+    lead.sign_in_screen.sign_in_button.click()
+    lead_list = parts(lead)[1].forwarded_screen
+    lead_list.all_check.setChecked(True)
+    forward_a_phone_question(qtbot, parts(make("anna", "Balie 1"))[1])
+    qtbot.waitUntil(lambda: lead_list.cell(0, 0) == "Bezwaar tegen de WOZ-beschikking", timeout=10_000)
