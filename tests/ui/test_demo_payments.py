@@ -71,11 +71,15 @@ def signed_in(qtbot: QtBot, window: BalieWindow, user: str) -> tuple[PaymentPane
 def pay_by_card(qtbot: QtBot, panel: PaymentPanel, amount: str, what: str) -> list[str]:
     """Type the amount, press Pinnen, wait for the end; returns every sentence the clerk saw."""
     seen: list[str] = []
+    finished: list[object] = []
     panel.state_changed.connect(lambda _state: seen.append(panel.state_label.text()))
+    panel.payment_finished.connect(finished.append)
     panel.amount_edit.setText(amount)
     panel.description_edit.setText(what)
     panel.card_button.click()
-    qtbot.waitUntil(lambda: panel.state_label.text() == APPROVED, timeout=PAY_WAIT_MS)
+    # The end as the desk registers it (the order is known then, so Bon afdrukken can print it).
+    qtbot.waitUntil(lambda: finished != [], timeout=PAY_WAIT_MS)
+    assert panel.state_label.text() == APPROVED
     return seen
 
 
@@ -175,13 +179,34 @@ def _journal_as_sent(point: PaymentPoint, order: PaymentOrder) -> PaymentOrder:
     return updated
 
 
-def test_closing_the_demo_leaves_nothing_running(qtbot: QtBot, tmp_path: Path, qapp: QApplication) -> None:
+def test_afbreken_gets_through_while_the_terminal_hangs(qtbot: QtBot, demo: bootstrap.Runtime) -> None:
+    """x,93: the terminal waits until it is told to stop. `pay` holds one payment worker; the
+    abort must not queue behind it."""
+    balie_1 = demo.windows[1]
+    assert isinstance(balie_1, BalieWindow)
+    panel, _kas = signed_in(qtbot, balie_1, "balie1")
+    panel.amount_edit.setText("10,93")
+    panel.card_button.click()
+    qtbot.waitUntil(lambda: panel.abort_button.isVisible(), timeout=PAY_WAIT_MS)
+    panel.abort_button.click()
+    aborted = text_for(PaymentState.ABORTED).desk
+    qtbot.waitUntil(lambda: panel.state_label.text() == aborted, timeout=PAY_WAIT_MS)
+
+
+def test_closing_the_demo_mid_payment_leaves_nothing_running(qtbot: QtBot, tmp_path: Path, qapp: QApplication) -> None:
     before = {t.ident for t in threading.enumerate()}
     runtime = build(tmp_path / "data")
     assert runtime.payments is not None
     ports = [simulator.port for simulator in runtime.payments.simulators]
     assert len(ports) == 3
+    balie_1 = runtime.windows[1]
+    assert isinstance(balie_1, BalieWindow)
+    panel, _kas = signed_in(qtbot, balie_1, "balie1")
+    panel.amount_edit.setText("10,93")  # the terminal hangs until aborted: a worker stays busy
+    panel.card_button.click()
+    qtbot.waitUntil(lambda: panel.abort_button.isVisible(), timeout=PAY_WAIT_MS)
     close(runtime)
+    assert runtime.payments.runner.wait_for_done(0)  # the payment worker has ended, not left hanging
     left = [t.name for t in threading.enumerate() if not t.daemon and t.ident not in before]
     assert left == []
     for port in ports:
