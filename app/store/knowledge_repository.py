@@ -13,12 +13,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, text, update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app.core.errors import DatabaseUnavailable
 from app.core.events import KnowledgeChanged
 from app.core.kcc import text_search
-from app.core.kcc.knowledge import Fee, Product, SearchHit
+from app.core.kcc.knowledge import ArticleNotSaved, Fee, Product, SearchHit
 from app.store.change_log import record_change
 from app.store.knowledge_tables import knowledge_fees, knowledge_products
 from app.store.schema import utc
@@ -99,9 +99,18 @@ class SqlKnowledgeStore:
 
     def save(self, product: Product) -> None:
         """One edited article, with a change-log row so open desks show the new text."""
-        with self._writer.begin() as conn:
-            self._replace(conn, product)
-            record_change(conn, KnowledgeChanged(0, product.uri))
+        try:
+            with self._writer.begin() as conn:
+                self._replace(conn, product)
+                record_change(conn, KnowledgeChanged(0, product.uri))
+        except OperationalError:
+            raise DatabaseUnavailable("De database is niet bereikbaar; het artikel is niet opgeslagen.") from None
+        except DBAPIError as error:
+            log.warning("knowledge article not saved: %s", type(error.orig).__name__)
+            raise ArticleNotSaved(
+                "Het artikel is niet opgeslagen: de database weigerde het. "
+                "Vraag de beheerder of deze werkplek artikelen mag wijzigen."
+            ) from None
 
     def save_many(self, products: Iterable[Product]) -> None:
         """Insert or replace products with their fees, in one transaction (the seed: no events)."""

@@ -38,6 +38,12 @@ class ProductInvalid(KnowledgeError):
         self.field = field
 
 
+class ArticleNotSaved(KnowledgeError):
+    """The database refused the edit (e.g. this workstation's database role may only read)."""
+
+    code = "kcc.article_not_saved"
+
+
 @dataclass(frozen=True)
 class Fee:
     """One fee (leges) valid from `valid_from` up to and including `valid_to` (None: open)."""
