@@ -145,7 +145,10 @@ def test_a_baliemedewerker_never_sees_the_edit_and_the_core_refuses_anyway(
 
 
 def test_the_editor_is_labelled_for_screen_readers_and_fits_the_desk_screen(make: Callable[..., BalieWindow]) -> None:
-    editor = open_editor(redactie(make).knowledge_panel)
+    screen = redactie(make)
+    missing = [describe(w) for w in unlabeled_focusable(screen)]
+    assert missing == [], f"unlabelled on the kennisbank screen: {missing}"
+    editor = open_editor(screen.knowledge_panel)
     missing = [describe(w) for w in unlabeled_focusable(editor)]
     assert missing == [], f"unlabelled in the editor: {missing}"
     smallest = editor.minimumSizeHint()
