@@ -212,6 +212,8 @@ class DeskScreen(QWidget):
         self._refresher.request()
 
     def show_snapshot(self, snapshot: QueueSnapshot) -> None:
+        if self._closed:
+            return  # someone else may open this desk now; their visitors are not ours
         self._snapshot = snapshot
         self._desk = next((d for d in snapshot.desks if d.id == self.desk_id), None)
         if self._desk is not None and not self._desk.is_open and not self._busy:

@@ -183,6 +183,17 @@ def test_a_desk_closed_elsewhere_keeps_the_typed_contact_until_it_is_saved(
     smallest = window.minimumSizeHint()
     assert smallest.width() <= 1280 and smallest.height() <= 800, smallest  # the banner fits the desk
 
+    # A colleague opens Balie 1 on another PC and serves someone: not this clerk's visitor.
+    balie_1 = hall.desk_ids["Balie 1"]
+    queue.open_desk(balie_1, "Mohamed El Amrani")
+    queue.issue_ticket(hall.service_ids["REISDOC"])
+    queue.call_next(balie_1)
+    queue.start(balie_1)
+    desk.refresh()
+    assert desk.current is None and work.closed_bar.isVisible()
+    assert contact.vraag_edit.toPlainText() == "Mag ik met een verlopen rijbewijs nog rijden?"
+    assert not contact.saved_in_visit  # nothing saved behind the clerk's back
+
     work.closed_bar.save_button.click()
     assert window.desk_screen is None
     assert window.sign_in_screen.error_area.text() == CLOSED_SAVED
