@@ -85,7 +85,9 @@ MODE_GRANTS: MappingProxyType[str, MappingProxyType[str, str]] = MappingProxyTyp
             _all(META_TABLES, R),
             _QUEUE_WORK,
             _all(PAYMENT_TABLES, RW),
-            _all(KNOWLEDGE_TABLES, R),
+            # A redacteur edits articles from a balie PC (saving rewrites the fee rows); the core
+            # still refuses every edit without KNOWLEDGE_EDIT.
+            _all(KNOWLEDGE_TABLES, RWD),
             _all(CONTACT_TABLES, RW),
             {"staff_accounts": SIGN_IN, "staff_roles": R, AUDIT_TABLE: "INSERT"},
         ),
