@@ -7,13 +7,14 @@ embedded SQLite database; `run_mode` runs one mode per process against a shared 
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QStandardPaths
+from PySide6.QtCore import QCoreApplication, QEventLoop, QStandardPaths, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.bootstrap_kcc import demo_person_registry, kcc_services, person_registry, seed_demo_kcc
@@ -208,9 +209,16 @@ def run_demo(data_dir: Path | None = None) -> int:
         rt.paper.setGeometry(rt.windows[-1].geometry().right() + 10, 30, 660, 900)
         rt.paper.show()
     log.info("demo draait; gegevens in %s", folder)
+    # Ctrl+C in the terminal ends the demo through close(): payments, terminals and simulators
+    # stop in order. Qt's loop only lets Python see the signal when Python code runs now and then.
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    heartbeat = QTimer()
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start(250)
     try:
         return int(app.exec())
     finally:
+        heartbeat.stop()
         rt.close()
 
 
