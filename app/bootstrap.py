@@ -264,9 +264,9 @@ def build_mode(
         rt.kcc = kcc_services(database, rt.clock, registry)
     folder = data_dir or default_data_dir()
     if mode == "balie":
-        # Without a desk in the config the clerk chooses one; the terminal stays with this PC.
+        # Without a desk in the config the clerk chooses one; terminal and kas stay with this PC.
         rt.payments = mode_payments(
-            terminal, database, rt.clock, rt.queue, location_id, location_name, desk or "Balie", folder, receipt_printer
+            terminal, database, rt.clock, rt.queue, location_id, location_name, desk, folder, receipt_printer
         )
     rt.windows = [_mode_window(rt, mode, desk, folder)]
     if rt.payments is not None:
@@ -355,7 +355,7 @@ def _mode_window(rt: Runtime, mode: str, desk: str | None, data_dir: Path) -> QW
             rt.close()
             raise ConfigError(f"balie '{desk}' bestaat niet in deze vestiging", key="desk")
         desk_id = desks[desk]
-    tabs = rt.payments.desk_tabs(desk or "Balie") if rt.payments is not None else None
+    tabs = rt.payments.desk_tabs(rt.payments.this_pc) if rt.payments is not None else None
     return BalieWindow(
         rt.queue,
         rt.clock,

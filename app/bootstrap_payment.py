@@ -79,6 +79,8 @@ class Payments:
     simulators: list[Any] = field(default_factory=list)
     #: why a workstation has no terminal (Dutch, for its Betalen tab)
     problems: dict[str, str] = field(default_factory=dict)
+    #: a mode's one paying workstation (its desk, or its terminal when the clerk picks the desk)
+    this_pc: str = ""
 
     def start_recovery(self) -> None:
         """Ask each terminal about payments a previous run left open. On a worker: the status
@@ -239,7 +241,7 @@ def mode_payments(
     queue: QueueService,
     location_id: int,
     location: str,
-    name: str,
+    desk: str | None,
     data_dir: Path,
     receipt_printer: ReceiptPrinter | None,
 ) -> Payments | None:
@@ -251,6 +253,9 @@ def mode_payments(
     if settings is None or getattr(settings, "kind", "none") == "none":
         return None
     payments = Payments(ThreadPoolTaskRunner(workers=PAYMENT_WORKERS), location, receipt_printer)
+    # The kas is named after the desk; a PC whose clerk picks the desk names it after its terminal,
+    # so two such PCs never share a kas.
+    name = payments.this_pc = desk or "Deze balie"
     try:
         terminal = open_payment_terminal(settings, data_dir)
     except NoPaymentTerminal:
@@ -264,6 +269,8 @@ def mode_payments(
         payments.problems[name] = f"Pinnen kan nu niet. {_sentence(message)} Meld dit bij de beheerder."
         queue.raise_device_alert(location_id, "payment_terminal", code)
         return payments
+    if desk is None:
+        payments.this_pc = name = f"Pinautomaat {terminal.poi_id}"
     payments.points[name] = point(name, terminal, database, clock)
     return payments
 

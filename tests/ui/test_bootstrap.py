@@ -307,3 +307,20 @@ def test_a_terminal_that_cannot_be_opened_leaves_the_desk_working_with_the_reaso
         runtime.windows[0].deleteLater()
         host_watcher.stop()
         host_database.dispose()
+
+
+def test_a_balie_pc_without_a_fixed_desk_keeps_its_kas_with_its_terminal(tmp_path: Path, qapp: QApplication) -> None:
+    from app.config import PaymentTerminalSettings
+    from app.hardware.payment.factory import DEMO_POI_ID
+
+    url = _hall_with_staff(tmp_path)
+    simulator = PaymentTerminalSettings(kind="simulator")
+    runtime = bootstrap.build_mode("balie", url, "Stadhuis", None, data_dir=tmp_path, terminal=simulator)
+    try:
+        assert runtime.payments is not None
+        # Two such PCs never share a kas, whatever desk their clerks pick.
+        assert list(runtime.payments.points) == [f"Pinautomaat {DEMO_POI_ID}"]
+        assert runtime.payments.this_pc == f"Pinautomaat {DEMO_POI_ID}"
+    finally:
+        runtime.close()
+        runtime.windows[0].deleteLater()
