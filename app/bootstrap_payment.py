@@ -293,7 +293,7 @@ def mode_devices(settings: Any, mode: str, location: str) -> tuple[Any, ReceiptP
     devices = getattr(settings, "devices", None)
     terminal = getattr(devices, "payment_terminal", None) if mode == "balie" else None
     receipts = getattr(devices, "receipt_printer", None)
-    if terminal is None or receipts is None:
+    if terminal is None or receipts is None or getattr(terminal, "kind", "none") == "none":
         return terminal, None
     from app.hardware.printer.factory import ticket_printer
 
