@@ -9,6 +9,7 @@ import json
 import logging
 import socket
 import ssl
+import sys
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -71,6 +72,15 @@ class SimulatorServer(ThreadingHTTPServer):
             super().finish_request(wrapped, client_address)
         finally:
             wrapped.close()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # socketserver would print a traceback on stderr. A till that hangs up before the answer
+        # (time-out, Afbreken, a closed demo) is ordinary for a terminal: a debug line is enough.
+        error = sys.exc_info()[1]
+        if isinstance(error, OSError):
+            log.debug("nexo simulator: client left early (%s)", type(error).__name__, exc_info=True)
+        else:
+            log.exception("nexo simulator: request failed")
 
 
 class _Handler(BaseHTTPRequestHandler):

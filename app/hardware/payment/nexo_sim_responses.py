@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from app.hardware.payment.nexo_messages import (
     RESPONSE,
@@ -18,6 +19,8 @@ from app.hardware.payment.nexo_messages import (
 
 CARD_BRAND = "maestro"
 MASKED_PAN = "670300 **** 0008"  # a test card; Adyen shows the first six and last four
+#: a terminal in a Dutch city hall prints its own wall-clock time, not UTC
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 
 def envelope(header: Header, body_name: str, body: Json) -> Json:
@@ -113,11 +116,12 @@ def totals_body(period: int, count: int, cents: int, reconciliation: bool) -> Js
 
 def _receipt(qualifier: str, amount_cents: int, approval_code: str, moment: datetime, closing: str) -> Json:
     euros = f"{amount_cents // 100},{amount_cents % 100:02d}"
+    local = moment.astimezone(LOCAL_TIME)  # a naive moment counts as the machine's own time
     lines = [
         {"key": "header1", "name": "Gemeente Loket", "value": ""},
         {"key": "filler", "name": "", "value": ""},
-        {"key": "txdate", "name": "Datum", "value": moment.strftime("%d-%m-%Y")},
-        {"key": "txtime", "name": "Tijd", "value": moment.strftime("%H:%M:%S")},
+        {"key": "txdate", "name": "Datum", "value": local.strftime("%d-%m-%Y")},
+        {"key": "txtime", "name": "Tijd", "value": local.strftime("%H:%M:%S")},
         {"key": "cardType", "name": "Kaart", "value": CARD_BRAND},
         {"key": "pan", "name": "Kaartnummer", "value": "**** **** **** 0008"},
         {"key": "txtype", "name": "Type", "value": "BETALING"},
