@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QEventLoop, QStandardPaths, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.bootstrap_kcc import demo_person_registry, kcc_services, person_registry, seed_demo_kcc
+from app.bootstrap_kcc import demo_person_registry, kcc_services, person_registry, seed_demo_kcc, workstation_kcc
+from app.bootstrap_kiosk import kiosk_paying, kiosk_payments
 from app.bootstrap_payment import (
     KIOSK_POINT,
     Payments,
@@ -153,7 +154,7 @@ def build_demo(data_dir: Path, *, runner: TaskRunner | None = None, chime: Chime
     location_id, location = _location(database, None)
     simulator, printer = demo_printer(data_dir)
     rt = _runtime(database, location_id, printer, runner)
-    rt.kcc = kcc_services(database, rt.clock, demo_person_registry())
+    rt.kcc = kcc_services(database, rt.clock, demo_person_registry(), events=rt.bus)
     rt.simulator = simulator
     rt.payments = pay = demo_payments(database, rt.clock, data_dir, [*DEMO_DESKS, KIOSK_POINT], location, printer)
     if simulator is not None:
@@ -236,14 +237,17 @@ def build_mode(
     data_dir: Path | None = None,
     printer: TicketPrinter | None = None,
     brp: Any = None,
+    kcc: Any = None,
+    kiosk: Any = None,
     terminal: Any = None,
     receipt_printer: Any = None,
 ) -> Runtime:
     """Everything one mode needs, its window built but not shown. Raises LoketError
     (ConfigError, DatabaseUnavailable) before any window exists. `brp`: a balie's [brp] settings
-    (the Haal Centraal BRP API; without them, person lookups say that no BRP is connected).
-    `terminal`: a balie's [devices.payment_terminal] (kind none or None: no Betalen tab);
-    `receipt_printer` prints its receipts."""
+    (the Haal Centraal BRP API; without them, person lookups say that no BRP is connected);
+    `kcc` its [kcc] settings (channels, forward targets, norm). `terminal`: the PC's
+    [devices.payment_terminal] (kind none or None: no Betalen tab; a kiosk uses it only when
+    `kiosk`, its [kiosk] settings, lists products); `receipt_printer` prints its receipts."""
     from app.hardware.printer.fake import FakeTicketPrinter
     from app.store.database import Database
 
@@ -261,13 +265,14 @@ def build_mode(
         database.dispose()
         raise
     if registry is not None:
-        rt.kcc = kcc_services(database, rt.clock, registry)
+        rt.kcc = workstation_kcc(database, rt.clock, registry, kcc, rt.bus)
     folder = data_dir or default_data_dir()
+    # A kiosk without receipt printer uses its ticket printer; a balie without desk lets the clerk choose.
+    shop = (database, rt.clock, rt.queue, location_id, location_name)
+    if mode == "kiosk":
+        rt.payments = kiosk_payments(kiosk, terminal, *shop, folder, receipt_printer or printer)
     if mode == "balie":
-        # Without a desk in the config the clerk chooses one; terminal and kas stay with this PC.
-        rt.payments = mode_payments(
-            terminal, database, rt.clock, rt.queue, location_id, location_name, desk, folder, receipt_printer
-        )
+        rt.payments = mode_payments(terminal, *shop, desk, folder, receipt_printer)
     rt.windows = [_mode_window(rt, mode, desk, folder)]
     if rt.payments is not None:
         rt.payments.start_recovery()
@@ -283,12 +288,10 @@ def launch_mode(
     data_dir: Path | None = None,
     printer: TicketPrinter | None = None,
     full_screen: bool = True,
-    brp: Any = None,
-    terminal: Any = None,
-    receipt_printer: Any = None,
+    **parts: Any,
 ) -> tuple[ModeShell, Runtime]:
-    """Show the mode's shell at once and let it paint, then build the store and the screen
-    into it. A LoketError while building closes the shell and is raised."""
+    """Show the mode's shell at once and let it paint, then build_mode(**parts) into it.
+    A LoketError while building closes the shell and is raised."""
     _check_mode(mode)
     app = application()
     shell = ModeShell(f"Loket – {mode}", dark=mode == "display")
@@ -302,8 +305,7 @@ def launch_mode(
     while not shell.painted and time.monotonic() < deadline:
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
     try:
-        devices = {"printer": printer, "brp": brp, "terminal": terminal, "receipt_printer": receipt_printer}
-        runtime = build_mode(mode, database_url, location, desk, data_dir=data_dir, **devices)
+        runtime = build_mode(mode, database_url, location, desk, data_dir=data_dir, printer=printer, **parts)
     except LoketError:
         shell.close()
         raise
@@ -328,10 +330,15 @@ def run_mode(
         from app.hardware.printer.factory import ticket_printer
 
         printer = ticket_printer(settings.devices.ticket_printer, location)
-    brp = getattr(settings, "brp", None)
     terminal, receipts = mode_devices(settings, mode, location)
-    devices = {"printer": printer, "brp": brp, "terminal": terminal, "receipt_printer": receipts}
-    shell, runtime = launch_mode(mode, database_url, location, desk, data_dir=data_dir, **devices)
+    parts = {
+        "brp": getattr(settings, "brp", None),
+        "kcc": getattr(settings, "kcc", None),
+        "kiosk": getattr(settings, "kiosk", None),
+        "terminal": terminal,
+        "receipt_printer": receipts,
+    }
+    shell, runtime = launch_mode(mode, database_url, location, desk, data_dir=data_dir, printer=printer, **parts)
     try:
         return int(application().exec())
     finally:
@@ -345,7 +352,8 @@ def _mode_window(rt: Runtime, mode: str, desk: str | None, data_dir: Path) -> QW
     from app.kiosk.window import KioskWindow
 
     if mode == "kiosk":
-        return KioskWindow(rt.queue, rt.location_id, rt.runner, rt.bridge, **printer_hooks(rt.printer))
+        paying = kiosk_paying(rt.payments)  # no products or no terminal: no Betalen tile
+        return KioskWindow(rt.queue, rt.location_id, rt.runner, rt.bridge, **paying, **printer_hooks(rt.printer))
     if mode == "display":
         return CallScreen(rt.queue, rt.clock, rt.location_id, rt.runner, rt.bridge, chime_for(data_dir))
     desk_id = None

@@ -15,6 +15,7 @@ from app.core.errors import ConfigError
 
 if TYPE_CHECKING:
     from app.balie.workspace import KccServices
+    from app.core.events import EventBus
     from app.core.kcc.contact import Toewijzing
     from app.core.kcc.persons import PersonRegistry
     from app.store.database import Database
@@ -67,10 +68,15 @@ def kcc_services(
     *,
     targets: Sequence[tuple[str, str]] = DEMO_FORWARD_TARGETS,
     default_norm_days: int = 10,
+    channels: Sequence[str] = (),
+    events: EventBus | None = None,
 ) -> KccServices:
-    """The KCC desk's use cases on one database: sign-in, contacts, knowledge base, persons."""
+    """The KCC desk's use cases on one database: sign-in, contacts, knowledge base, persons.
+    `channels`: contact channels besides the standard ones ([kcc] extra_channels). `events`: the
+    process's bus, so a desk sees tasks, contacts and articles changed at other PCs by itself."""
     from app.balie.workspace import KccServices
     from app.core.auth import SignInService
+    from app.core.kcc.contact import ChannelList
     from app.core.kcc.contact_service import ContactService
     from app.core.kcc.knowledge import KnowledgeService
     from app.core.kcc.persons import PersonLookup
@@ -93,6 +99,7 @@ def kcc_services(
         clock,
         norm_days,
         default_norm_days=default_norm_days,
+        channels=ChannelList(channels),
     )
     return KccServices(
         sign_in=SignInService(SqlStaffDirectory(database.writer, database.reader), clock),
@@ -100,6 +107,22 @@ def kcc_services(
         knowledge=knowledge,
         persons=PersonLookup(registry, SqlAuditLog(database.writer, database.reader), clock),
         forward_targets=forward_targets(targets),
+        events=events,
+    )
+
+
+def workstation_kcc(
+    database: Database, clock: Clock, registry: PersonRegistry, kcc: Any, events: EventBus
+) -> KccServices:
+    """A balie's KCC services from its [kcc] settings (app.config_kcc.KccSettings; None: defaults)."""
+    return kcc_services(
+        database,
+        clock,
+        registry,
+        events=events,
+        targets=getattr(kcc, "target_pairs", ()) or DEMO_FORWARD_TARGETS,
+        default_norm_days=getattr(kcc, "default_norm_days", 10),
+        channels=getattr(kcc, "extra_channels", ()),
     )
 
 

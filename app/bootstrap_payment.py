@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from app.core.queue.service import QueueService
     from app.hardware.printer.escpos_printer import EscposPrinter
     from app.hardware.printer.fake import FakeTicketPrinter
+    from app.kiosk.payment_screen import KioskProduct
     from app.store.database import Database
     from app.store.payment_repository import SqlPaymentJournal
     from app.ui.sound import Chime
@@ -81,6 +82,8 @@ class Payments:
     problems: dict[str, str] = field(default_factory=dict)
     #: a mode's one paying workstation (its desk, or its terminal when the clerk picks the desk)
     this_pc: str = ""
+    #: what a kiosk sells ([kiosk] products; app.bootstrap_kiosk)
+    products: tuple[KioskProduct, ...] = ()
 
     def start_recovery(self) -> None:
         """Ask each terminal about payments a previous run left open. On a worker: the status
@@ -289,9 +292,10 @@ def _slug(name: str) -> str:
 
 
 def mode_devices(settings: Any, mode: str, location: str) -> tuple[Any, ReceiptPrinter | None]:
-    """A balie's [devices.payment_terminal] and its receipt printer (None when not configured)."""
+    """A balie's or kiosk's [devices.payment_terminal] and its receipt printer (None when not
+    configured; a kiosk then prints receipts on its ticket printer)."""
     devices = getattr(settings, "devices", None)
-    terminal = getattr(devices, "payment_terminal", None) if mode == "balie" else None
+    terminal = getattr(devices, "payment_terminal", None) if mode in ("balie", "kiosk") else None
     receipts = getattr(devices, "receipt_printer", None)
     if terminal is None or receipts is None or getattr(terminal, "kind", "none") == "none":
         return terminal, None

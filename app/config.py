@@ -24,6 +24,9 @@ from app.config_kcc import BrpSettings as BrpSettings  # re-exported
 from app.config_kcc import ForwardTarget as ForwardTarget
 from app.config_kcc import KccSettings as KccSettings
 from app.config_kcc import check_brp, check_kcc, prepare_kcc_tables
+from app.config_kiosk import KioskProductSetting as KioskProductSetting  # re-exported
+from app.config_kiosk import KioskSettings as KioskSettings
+from app.config_kiosk import array_item_line, check_kiosk, prepare_kiosk_tables
 from app.config_payment import PaymentTerminalKind as PaymentTerminalKind  # re-exported
 from app.config_payment import PaymentTerminalSettings as PaymentTerminalSettings
 from app.config_payment import check_terminal, refuse_inline_secrets
@@ -101,6 +104,7 @@ class _FileLayout:
     devices: DeviceSettings = field(default_factory=DeviceSettings)
     brp: BrpSettings | None = None
     kcc: KccSettings = field(default_factory=KccSettings)
+    kiosk: KioskSettings = field(default_factory=KioskSettings)
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,7 @@ class WorkstationSettings:
     path: Path | None = None
     brp: BrpSettings | None = None  # a balie's BRP; None: lookups say no BRP is connected
     kcc: KccSettings = field(default_factory=KccSettings)
+    kiosk: KioskSettings = field(default_factory=KioskSettings)  # what the kiosk sells
 
 
 def default_config_path() -> Path:
@@ -153,9 +158,10 @@ def parse_settings(text: str, *, path: Path | None = None, mode: str | None = No
         raw.setdefault("workstation", {})
         if isinstance(raw["workstation"], dict):
             raw["workstation"]["mode"] = mode
-    refuse_inline_secrets(raw, lambda message, name: _Context(where, lines).error(message, (*_TERMINAL, name)))
-    prepare_kcc_tables(raw, _Context(where, lines).error)
-    layout = _build(_FileLayout, raw, (), _Context(where, lines))
+    refuse_inline_secrets(raw, lambda message, name: _Context(where, lines, text).error(message, (*_TERMINAL, name)))
+    prepare_kcc_tables(raw, _Context(where, lines, text).error)
+    prepare_kiosk_tables(raw, _Context(where, lines, text).error)
+    layout = _build(_FileLayout, raw, (), _Context(where, lines, text))
     settings = WorkstationSettings(
         mode=layout.workstation.mode,
         location=layout.workstation.location,
@@ -166,8 +172,9 @@ def parse_settings(text: str, *, path: Path | None = None, mode: str | None = No
         path=path,
         brp=layout.brp,
         kcc=layout.kcc,
+        kiosk=layout.kiosk,
     )
-    _check(settings, _Context(where, lines))
+    _check(settings, _Context(where, lines, text))
     log.debug("settings loaded from %s: mode=%s location=%s", where, settings.mode, settings.location)
     return settings
 
@@ -196,6 +203,7 @@ def _check(settings: WorkstationSettings, ctx: _Context) -> None:
     if settings.brp is not None:
         check_brp(settings.brp, ctx.error)
     check_kcc(settings.kcc, ctx.error)
+    check_kiosk(settings.kiosk, ctx.error)
 
 
 def _check_printer(printer: PrinterSettings, key: tuple[str, ...], ctx: _Context) -> None:
@@ -232,11 +240,13 @@ def _check_port(port: int, key: tuple[str, ...], ctx: _Context) -> None:
 class _Context:
     path: str
     lines: KeyLines
+    text: str = ""
 
     def error(self, message: str, key: tuple[str, ...]) -> ConfigError:
-        # A list item's key ends in "[n]"; its line is the list's line.
+        # A list item's key ends in "[n]": its line is in the n-th [[table]], else the list's line.
         where = tuple(re.sub(r"\[\d+\]$", "", part) for part in key)
-        return ConfigError(message, path=self.path, key=".".join(key), line=self.lines.find(where))
+        line = array_item_line(self.text, key) or self.lines.find(where)
+        return ConfigError(message, path=self.path, key=".".join(key), line=line)
 
 
 _TYPE_NAMES = {str: "tekst", int: "een geheel getal", float: "een getal", bool: "true of false"}
