@@ -26,9 +26,9 @@ from app.bootstrap_payment import (
     chime_for,
     demo_payments,
     demo_printer,
-    mode_devices,
     mode_payments,
     printer_hooks,
+    settings_parts,
     specimen_card_reader,
 )
 from app.core.clock import Clock, SystemClock
@@ -330,14 +330,7 @@ def run_mode(
         from app.hardware.printer.factory import ticket_printer
 
         printer = ticket_printer(settings.devices.ticket_printer, location)
-    terminal, receipts = mode_devices(settings, mode, location)
-    parts = {
-        "brp": getattr(settings, "brp", None),
-        "kcc": getattr(settings, "kcc", None),
-        "kiosk": getattr(settings, "kiosk", None),
-        "terminal": terminal,
-        "receipt_printer": receipts,
-    }
+    parts = settings_parts(settings, mode, location)
     shell, runtime = launch_mode(mode, database_url, location, desk, data_dir=data_dir, printer=printer, **parts)
     try:
         return int(application().exec())

@@ -304,6 +304,19 @@ def mode_devices(settings: Any, mode: str, location: str) -> tuple[Any, ReceiptP
     return terminal, ticket_printer(receipts, location)
 
 
+def settings_parts(settings: Any, mode: str, location: str) -> dict[str, Any]:
+    """build_mode's keyword arguments from the workstation file (app.config.WorkstationSettings):
+    [brp], [kcc], [kiosk], the payment terminal and the receipt printer."""
+    terminal, receipts = mode_devices(settings, mode, location)
+    return {
+        "brp": getattr(settings, "brp", None),
+        "kcc": getattr(settings, "kcc", None),
+        "kiosk": getattr(settings, "kiosk", None),
+        "terminal": terminal,
+        "receipt_printer": receipts,
+    }
+
+
 def specimen_card_reader() -> Callable[[], IdentityReading]:
     """Demo: the specimen ID card on a simulated reader, read with the real code (BAC/PACE, secure
     messaging, passive authentication against its TEST ONLY CSCA). Never the face: see DESIGN."""
