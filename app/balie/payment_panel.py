@@ -10,15 +10,27 @@ aborted attempt; an unknown outcome waits for the status query or a team lead's 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from app.balie.payment_parts import BUTTON_TEXTS, PANEL_CSS, PaymentFinished, amount_text, parse_amount
+from app.balie.payment_parts import (
+    BUTTON_TEXTS,
+    PANEL_CSS,
+    RESOLVE_HINT,
+    TERMINAL_DONE,
+    UNDECIDED,
+    WORKING,
+    CashRecorder,
+    EntriesReader,
+    PaymentFinished,
+    amount_text,
+    may_retry,
+    parse_amount,
+)
 from app.core.errors import LoketError
 from app.core.payment.errors import PaymentError
-from app.core.payment.journal import JournalEntry
 from app.core.payment.order import PaymentOrder
 from app.core.payment.receipt import order_receipt
 from app.core.payment.service import AmountInvalid, PaymentService, PaymentUpdate
@@ -30,16 +42,6 @@ from app.ui.tasks import TaskRunner
 from app.ui.widgets import ErrorArea, centred_label
 
 log = logging.getLogger(__name__)
-
-#: the terminal works on the payment: only "Afbreken" makes sense now
-_WORKING = frozenset({PaymentState.SENT, PaymentState.IN_PROGRESS})
-_UNDECIDED = frozenset({PaymentState.UNKNOWN, PaymentState.RECOVERING, PaymentState.NEEDS_OPERATOR})
-
-
-#: KasService.record_cash: takes cash and puts it in the desk's kas
-CashRecorder = Callable[[Actor, int, str], object]
-#: PaymentService.entries is used by default; this keyword stays for older callers
-EntriesReader = Callable[[str], Sequence[JournalEntry]]
 
 
 class PaymentPanel(QFrame):
@@ -82,6 +84,7 @@ class PaymentPanel(QFrame):
         self._amount_cents = 0
         self._description = ""
         self._aborting = False
+        self._printing = False
         self.setObjectName("panel")
         self.setStyleSheet(PANEL_CSS)
         self._build()
@@ -141,6 +144,7 @@ class PaymentPanel(QFrame):
             actions.addWidget(button)
         actions.addStretch(1)
         layout.addLayout(actions)
+        layout.addStretch(1)  # the form stays at the top; empty space goes below, not between
         self.amount_edit.returnPressed.connect(self.description_edit.setFocus)
         self.description_edit.returnPressed.connect(self.pay_by_card)
         self.card_button.clicked.connect(self.pay_by_card)
@@ -166,9 +170,7 @@ class PaymentPanel(QFrame):
             button.setAccessibleName(name)
         self.state_label.setAccessibleName("Stand van de betaling")
         self.terminal_label.setAccessibleName("Tekst op de pinautomaat")
-        self.resolve_hint.setText(
-            "Alleen een teamleider kan vastleggen of er betaald is. Vraag de teamleider. Start geen nieuwe betaling."
-        )
+        self.resolve_hint.setText(RESOLVE_HINT)
         self._show_state(self._state)
 
     # --- what the clerk does ----------------------------------------------------------------
@@ -204,7 +206,7 @@ class PaymentPanel(QFrame):
     def abort(self) -> None:
         """Asks the terminal to stop; the outcome still comes from the terminal (it may be approved)."""
         order_id = self._order_id
-        if order_id is None or self._state not in _WORKING or self._aborting:
+        if order_id is None or self._state not in WORKING or self._aborting:
             return
         self._aborting = True
         self.abort_button.setEnabled(False)
@@ -212,7 +214,7 @@ class PaymentPanel(QFrame):
 
     def resolve(self, *, paid: bool) -> None:
         order_id, actor = self._order_id, self._actor()
-        if order_id is None or self._state not in _UNDECIDED:
+        if order_id is None or self._state not in UNDECIDED:
             return
         if actor is None or not actor.may(Permission.PAYMENT_RESOLVE):
             self.resolve_hint.show()
@@ -221,7 +223,7 @@ class PaymentPanel(QFrame):
 
     def retry(self) -> None:
         order_id, actor = self._order_id, self._actor()
-        if order_id is None or not self._may_retry() or actor is None:
+        if order_id is None or not may_retry(self._order, self._state) or actor is None:
             return
         self._show_state(PaymentState.SENT)
 
@@ -236,6 +238,7 @@ class PaymentPanel(QFrame):
         if self._printer is None or order is None or not order.is_paid:
             return
         printer, entries, order_id = self._printer, self._entries, order.order_id
+        self._printing = True
         self.print_button.setEnabled(False)
 
         def work() -> None:
@@ -302,7 +305,8 @@ class PaymentPanel(QFrame):
         self._lock_inputs(False)
         self.state_label.setText(f"Contant ontvangen: {euro(self._amount_cents)}. Het staat in de kas.")
         self.state_label.setProperty("tone", "good")
-        self._restyle()
+        self.state_label.style().unpolish(self.state_label)
+        self.state_label.style().polish(self.state_label)
         finished = PaymentFinished("", PaymentState.APPROVED, self._amount_cents, self._description, "contant")
         self.amount_edit.clear()
         self.description_edit.clear()
@@ -319,10 +323,12 @@ class PaymentPanel(QFrame):
             self._show_state(self._state)
 
     def _printed(self) -> None:
+        self._printing = False
         self.print_button.setEnabled(True)
-        self.terminal_label.setText("De bon is afgedrukt.")
+        self.state_label.setText(f"{text_for(PaymentState.APPROVED).desk} De bon is afgedrukt.")
 
     def _print_failed(self, error: LoketError) -> None:
+        self._printing = False
         self.print_button.setEnabled(True)
         self.error_area.show_error(error)
 
@@ -353,47 +359,40 @@ class PaymentPanel(QFrame):
         description = self.description_edit.text().strip() or "Leges"
         return actor, amount, description
 
-    def _may_retry(self) -> bool:
-        order = self._order
-        return (
-            order is not None
-            and not order.is_paid
-            and self._state in (PaymentState.DECLINED, PaymentState.ABORTED)
-            and all(attempt.state not in OPEN_STATES for attempt in order.attempts)
-        )
-
     def _show_state(self, state: PaymentState) -> None:
         self._state = state
         partial = self._partial if state is PaymentState.NEEDS_OPERATOR else None
         self.state_label.setText(partial or text_for(state).desk)
         tone = {PaymentState.APPROVED: "good", PaymentState.DECLINED: "bad", PaymentState.NEEDS_OPERATOR: "bad"}
         self.state_label.setProperty("tone", tone.get(state, ""))
-        self._restyle()
+        self.state_label.style().unpolish(self.state_label)
+        self.state_label.style().polish(self.state_label)
         actor = self._actor()
         may_resolve = actor is not None and actor.may(Permission.PAYMENT_RESOLVE)
-        undecided = state in _UNDECIDED and self._order_id is not None
+        undecided = state in UNDECIDED and self._order_id is not None
         visible = {
-            self.abort_button: state in _WORKING and self._order_id is not None,
+            self.abort_button: state in WORKING and self._order_id is not None,
             self.print_button: state is PaymentState.APPROVED and self._can_print,
             self.paid_button: undecided and may_resolve,
             self.not_paid_button: undecided and may_resolve,
-            self.retry_button: self._may_retry(),
+            self.retry_button: may_retry(self._order, state),
             self.new_button: state in (PaymentState.APPROVED, PaymentState.DECLINED, PaymentState.ABORTED),
         }
         for button, shown in visible.items():
             button.setVisible(shown)
         self.abort_button.setEnabled(not self._aborting)
-        self.resolve_hint.setVisible(undecided and not may_resolve)
+        # Only once Loket has stopped asking the terminal itself does the team lead have to decide.
+        self.resolve_hint.setVisible(state is PaymentState.NEEDS_OPERATOR and undecided and not may_resolve)
+        # A click before the paid order is known would print nothing.
+        self.print_button.setEnabled(self._order is not None and self._order.is_paid and not self._printing)
+        if state in TERMINAL_DONE:
+            self.terminal_label.clear()
         self.terminal_label.setVisible(bool(self.terminal_label.text()))
         self.cash_button.setVisible(self._record_cash is not None)
-        if state in _WORKING and self._order_id is not None and not self._aborting:
+        if state in WORKING and self._order_id is not None and not self._aborting:
             self.abort_button.setFocus()
         self.state_changed.emit(state)
 
     def _lock_inputs(self, locked: bool) -> None:
         for widget in (self.amount_edit, self.description_edit, self.card_button, self.cash_button):
             widget.setEnabled(not locked)
-
-    def _restyle(self) -> None:
-        self.state_label.style().unpolish(self.state_label)
-        self.state_label.style().polish(self.state_label)

@@ -5,13 +5,43 @@ the same for desk and kiosk; `card_receipt` stays importable from here."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from app.core.payment.journal import JournalEntry
+from app.core.payment.order import PaymentOrder
 from app.core.payment.receipt import card_receipt
 from app.core.payment.service import AmountInvalid
-from app.core.payment.state import PaymentState
+from app.core.payment.state import OPEN_STATES, PaymentState
+from app.core.staff import Actor
 
-__all__ = ["BUTTON_TEXTS", "PANEL_CSS", "PaymentFinished", "amount_text", "card_receipt", "parse_amount"]
+__all__ = [
+    "BUTTON_TEXTS",
+    "PANEL_CSS",
+    "RESOLVE_HINT",
+    "TERMINAL_DONE",
+    "UNDECIDED",
+    "WORKING",
+    "CashRecorder",
+    "EntriesReader",
+    "PaymentFinished",
+    "amount_text",
+    "card_receipt",
+    "may_retry",
+    "parse_amount",
+]
+
+#: the terminal works on the payment: only "Afbreken" makes sense now
+WORKING = frozenset({PaymentState.SENT, PaymentState.IN_PROGRESS})
+UNDECIDED = frozenset({PaymentState.UNKNOWN, PaymentState.RECOVERING, PaymentState.NEEDS_OPERATOR})
+#: the terminal's last words no longer describe the payment: the state line alone says what happened
+TERMINAL_DONE = UNDECIDED | {PaymentState.APPROVED, PaymentState.DECLINED, PaymentState.ABORTED}
+RESOLVE_HINT = "Alleen een teamleider kan vastleggen of er betaald is. Vraag de teamleider. Start geen nieuwe betaling."
+
+#: KasService.record_cash: takes cash and puts it in the desk's kas
+CashRecorder = Callable[[Actor, int, str], object]
+#: PaymentService.entries is used by default; this keyword stays for older callers
+EntriesReader = Callable[[str], Sequence[JournalEntry]]
 
 _AMOUNT = re.compile(r"(?:€\s*)?(\d{1,5})(?:[.,](\d{2}))?")
 
@@ -67,3 +97,13 @@ class PaymentFinished:
     description: str
     method: str  # "pin" or "contant"
     decided_by: str | None = None  # set when a team lead recorded the outcome
+
+
+def may_retry(order: PaymentOrder | None, state: PaymentState) -> bool:
+    """A new attempt only after a declined or aborted one, and never once anything was paid."""
+    return (
+        order is not None
+        and not order.is_paid
+        and state in (PaymentState.DECLINED, PaymentState.ABORTED)
+        and all(attempt.state not in OPEN_STATES for attempt in order.attempts)
+    )

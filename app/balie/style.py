@@ -46,7 +46,7 @@ def kcc_css(c: Colours) -> str:
     }}
     QTabWidget::pane {{ border: 1px solid {c.border}; border-radius: 8px; background: {c.surface}; top: -1px; }}
     QTabBar::tab {{
-        font-size: 17px; font-weight: 600; padding: 8px 14px; margin-right: 2px; color: {c.primary};
+        font-size: 15px; font-weight: 600; padding: 8px 7px; margin-right: 2px; color: {c.primary};
         background: {c.background}; border: 1px solid {c.border}; border-bottom: none;
         border-top-left-radius: 6px; border-top-right-radius: 6px;
     }}

@@ -105,6 +105,10 @@ class KccWorkspace(QWidget):
         layout.addWidget(self.closed_bar)
         self._leave_closed: Callable[[bool], None] | None = None
         self.tabs = QTabWidget()
+        # Every tab stays in sight (a tab behind scroll arrows is a tab nobody finds): on a narrow
+        # window Qt shortens the titles instead; the tooltip keeps the full name and shortcut.
+        self.tabs.tabBar().setUsesScrollButtons(False)
+        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideRight)
         layout.addWidget(self.tabs, 1)
         self.tabs.addTab(self.contact_panel, "")
         self.tabs.addTab(self.knowledge_panel, "")
@@ -136,6 +140,7 @@ class KccWorkspace(QWidget):
             index = len(titles) + offset
             if index < 9:
                 self.tabs.setTabText(index, f"{title} ({index + 1})")
+                self.tabs.setTabToolTip(index, f"{title} (Ctrl+{index + 1})")
         if not self.actor.may(Permission.PERSON_READ):
             self.tabs.setTabText(2, "Persoon (geen toegang)")
             self.tabs.setTabToolTip(2, "Uw rol mag geen personen opvragen in de BRP.")

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.balie.payment_panel import PaymentPanel
@@ -111,10 +112,13 @@ def test_every_control_has_an_accessible_name(make_desk: Callable[..., Desk]) ->
 
 def test_approved_payment_prints_the_receipt_with_card_and_no_vat(make_desk: Callable[..., Desk]) -> None:
     desk = make_desk()
+    texts: list[str] = []
+    desk.panel.state_changed.connect(lambda _state: texts.append(desk.panel.terminal_label.text()))
     desk.panel.start(940, "Uittreksel BRP")
     assert desk.shown == "Betaling gelukt. Geef de klant de bon."
-    # the terminal's own words, live
-    assert desk.panel.terminal_label.text() == f"Pinautomaat: {desk.terminal.displayed[-1]}"
+    # the terminal's own words while the citizen pays; at the end the state line alone speaks
+    assert f"Pinautomaat: {desk.terminal.displayed[0]}" in texts
+    assert not desk.panel.terminal_label.isVisible()
     assert visible_buttons(desk.panel) == {"Bon afdrukken", "Nieuwe betaling"}
     assert [(f.state, f.amount_cents, f.method) for f in desk.finished] == [(PaymentState.APPROVED, 940, "pin")]
 
@@ -127,6 +131,27 @@ def test_approved_payment_prints_the_receipt_with_card_and_no_vat(make_desk: Cal
     assert "Geen btw: overheidsheffing" in paper
     assert "Totaal: EUR 9,40" in paper and "Bewaar dit bewijs" in paper  # the terminal's receipt, verbatim
     assert "Balie 3" in paper and "Stadhuis" in paper
+    assert desk.shown == "Betaling gelukt. Geef de klant de bon. De bon is afgedrukt."
+
+
+def test_idle_form_sits_at_the_top(make_desk: Callable[..., Desk]) -> None:
+    desk = make_desk()
+    desk.panel.resize(900, 700)
+    QApplication.processEvents()
+    # No gap between the top and "Betalen": the spare room goes below the form.
+    assert desk.panel.title.geometry().top() <= 30
+    assert desk.panel.card_button.geometry().bottom() < desk.panel.height() // 2
+
+
+def test_bon_afdrukken_waits_for_the_paid_order(make_desk: Callable[..., Desk]) -> None:
+    desk = make_desk()
+    seen: list[tuple[PaymentState, bool, bool]] = []
+    button = desk.panel.print_button
+    desk.panel.state_changed.connect(lambda state: seen.append((state, button.isVisible(), button.isEnabled())))
+    desk.panel.start(940, "Uittreksel BRP")
+    # Shown as soon as the terminal approves, clickable only once the paid order is on screen.
+    assert all(not enabled for state, _shown, enabled in seen[:-1])
+    assert seen[-1] == (PaymentState.APPROVED, True, True)
 
 
 def test_typed_amount_and_enter_pay_by_card(qtbot: QtBot, make_desk: Callable[..., Desk]) -> None:
@@ -179,6 +204,9 @@ def test_afbreken_while_the_terminal_hangs(qtbot: QtBot, make_desk: Callable[...
     desk.panel.abort_button.click()
     qtbot.waitUntil(lambda: desk.finished != [], timeout=5000)
     assert desk.shown == text_for(PaymentState.ABORTED).desk
+    # The terminal's last words ("Betaling afgerond ...") would contradict the state line.
+    assert desk.panel.terminal_label.text() == ""
+    assert not desk.panel.terminal_label.isVisible()
     assert len(desk.terminal.aborts) == 1
     assert runner.wait_for_done()
 
@@ -189,7 +217,15 @@ def test_approve_then_drop_shows_unknown_then_the_status_query_finds_the_approva
     desk = make_desk()
     seen: list[str] = []
     desk.panel.state_changed.connect(lambda _state: seen.append(desk.shown))
+    undecided: list[tuple[PaymentState, str, bool]] = []
+    desk.panel.state_changed.connect(
+        lambda state: undecided.append((state, desk.panel.terminal_label.text(), desk.panel.resolve_hint.isVisible()))
+    )
     desk.panel.start(1094, "Paspoort")  # x,94: approved, then the answer is lost
+    # While Loket still asks the terminal: no terminal text, no call for the team lead yet.
+    checking = [row for row in undecided if row[0] in (PaymentState.UNKNOWN, PaymentState.RECOVERING)]
+    assert {state for state, _text, _hint in checking} == {PaymentState.UNKNOWN, PaymentState.RECOVERING}
+    assert all(text == "" and not hint for _state, text, hint in checking)
     unknown = "Uitkomst nog onbekend. Start geen nieuwe betaling. Loket vraagt de betaalautomaat wat er is gebeurd."
     assert unknown in seen
     assert seen.index(unknown) < seen.index("Betaling gelukt. Geef de klant de bon.")
@@ -200,8 +236,13 @@ def test_approve_then_drop_shows_unknown_then_the_status_query_finds_the_approva
 
 def test_only_a_team_lead_may_decide_an_unknown_outcome(make_desk: Callable[..., Desk]) -> None:
     desk = make_desk(terminal=StatusLostTerminal("P400-0042"))
+    hints: list[tuple[PaymentState, bool]] = []
+    desk.panel.state_changed.connect(lambda state: hints.append((state, desk.panel.resolve_hint.isVisible())))
     desk.panel.start(1094, "Paspoort")
     assert desk.shown == text_for(PaymentState.NEEDS_OPERATOR).desk
+    # The hint appears only once Loket has given up asking the terminal itself.
+    assert (PaymentState.UNKNOWN, False) in hints and hints[-1] == (PaymentState.NEEDS_OPERATOR, True)
+    assert not desk.panel.terminal_label.isVisible()
     # The clerk sees who can decide, not the buttons; nothing offers a second payment.
     assert visible_buttons(desk.panel) == set()
     assert desk.panel.resolve_hint.isVisible()
