@@ -115,6 +115,10 @@ class KasScreen(QFrame):
         closing.addWidget(self.counted_edit, 1)
         closing.addWidget(self.close_button)
         layout.addLayout(closing)
+        self.counted_hint = QLabel()
+        self.counted_hint.setObjectName("smallLabel")
+        self.counted_hint.setWordWrap(True)
+        layout.addWidget(self.counted_hint)
         self.verdict = QLabel()
         self.verdict.setObjectName("closingVerdict")
         self.verdict.setWordWrap(True)
@@ -140,11 +144,14 @@ class KasScreen(QFrame):
         self.table.setAccessibleName("Kasregels: pin en contant")
         self.counted_label.setText("&Geteld contant geld (€)")
         self.counted_edit.setAccessibleName("Geteld contant geld in euro")
-        self.counted_edit.setPlaceholderText("bijvoorbeeld 22,50 (zonder wisselgeld)")
+        # Short enough to stay whole in the field on the demo's desk; the rest goes below it.
+        self.counted_edit.setPlaceholderText("bijvoorbeeld 22,50")
+        self.counted_hint.setText("Tel het contante geld in de kas, zonder het wisselgeld.")
+        self.counted_edit.setAccessibleDescription(self.counted_hint.text())
         self.close_button.setText("Dag af&sluiten")
         self.close_button.setAccessibleName("Dag afsluiten: kas en betaalautomaat vergelijken")
         may_close = self._may_close()
-        for widget in (self.counted_label, self.counted_edit, self.close_button):
+        for widget in (self.counted_label, self.counted_edit, self.close_button, self.counted_hint):
             widget.setVisible(may_close)
 
     def refresh(self) -> None:
@@ -154,8 +161,13 @@ class KasScreen(QFrame):
         self.lines = list(lines)
         self.error_area.clear_error()
         self.table.setRowCount(len(self.lines))
+        name = self._staff_name
         for row, line in enumerate(self.lines):
-            staff = line.staff if not line.decided_by else f"{line.staff} (vastgelegd door {line.decided_by})"
+            staff = (
+                name(line.staff)
+                if not line.decided_by
+                else f"{name(line.staff)} (vastgelegd door {name(line.decided_by)})"
+            )
             values = (
                 line.at.astimezone(AMSTERDAM).strftime("%H:%M"),
                 METHOD_TEXT[line.method],
@@ -255,6 +267,11 @@ class KasScreen(QFrame):
         log.warning("kas closing refused: %s", error.code)
         self.close_button.setEnabled(True)
         self.error_area.show_error(error)
+
+    def _staff_name(self, username: str) -> str:
+        """The kas keeps user names; the signed-in clerk's own lines show the name people know."""
+        actor = self._actor()
+        return actor.display_name if actor is not None and actor.username == username else username
 
     def _may_close(self) -> bool:
         actor = self._actor()

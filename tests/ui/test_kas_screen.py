@@ -22,6 +22,7 @@ from app.ui.tasks import SyncTaskRunner
 
 CLERK = Actor(staff_id=7, username="jdevries", display_name="Jan de Vries", roles=frozenset({Role.BALIEMEDEWERKER}))
 HOST = Actor(staff_id=9, username="gast", display_name="Gast", roles=frozenset({Role.GASTHEER}))
+COLLEAGUE = Actor(staff_id=10, username="pjansen", display_name="Piet Jansen", roles=frozenset({Role.BALIEMEDEWERKER}))
 
 
 class StatusLostTerminal(FakeTerminal):
@@ -135,3 +136,11 @@ def test_only_who_may_close_sees_dag_afsluiten(qtbot: QtBot, hall_kas: Hall) -> 
     screen = make_screen(qtbot, hall_kas, HOST)
     assert not screen.close_button.isVisible()
     assert not screen.counted_edit.isVisible()
+
+
+def test_own_lines_name_the_clerk_as_colleagues_know_them(qtbot: QtBot, hall_kas: Hall) -> None:
+    hall_kas.card(940, "Uittreksel BRP")
+    hall_kas.kas.record_cash(COLLEAGUE, 1200, "Rijbewijs")
+    screen = make_screen(qtbot, hall_kas)
+    # The signed-in clerk's own line shows their name; a colleague's line keeps the user name.
+    assert [screen.cell(row, 4) for row in range(screen.table.rowCount())] == ["Jan de Vries", "pjansen"]

@@ -1,5 +1,6 @@
 """The desk's six tabs (Klantcontact ... Kas) all stay in sight on the demo's desk window, which
-is about 1151 px wide: no tab behind scroll arrows, no title cut short."""
+is about 1151 px wide: no tab behind scroll arrows, no title cut short; the Kas tab's field shows
+its whole example."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app import bootstrap
+from app.balie.kas_screen import KasScreen
 from app.balie.window import BalieWindow
 from app.balie.workspace import KccWorkspace
 from app.store.staff_seed import DEMO_STAFF
@@ -64,3 +66,16 @@ def test_shortcuts_and_names_stay(qtbot: QtBot, desk: tuple[BalieWindow, KccWork
     shortcut = next(s for s in workspace.shortcuts if s.key().toString() == "Ctrl+6")
     shortcut.activated.emit()
     assert workspace.tabs.currentIndex() == 5
+
+
+def test_the_kas_count_field_shows_its_whole_example(desk: tuple[BalieWindow, KccWorkspace]) -> None:
+    window, workspace = desk
+    window.resize(1151, 800)
+    kas = next(widget for _title, widget in workspace.extra if isinstance(widget, KasScreen))
+    workspace.tabs.setCurrentWidget(kas)
+    QApplication.processEvents()
+    edit = kas.counted_edit
+    # 10 px padding and up to a 3 px focus border each side (app.ui.theme), 2 px of Qt's own margin
+    room = edit.width() - 2 * (10 + 3 + 2)
+    assert edit.fontMetrics().horizontalAdvance(edit.placeholderText()) <= room
+    assert kas.counted_hint.isVisible() and "wisselgeld" in kas.counted_hint.text()
