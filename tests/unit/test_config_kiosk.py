@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from app.bootstrap_kiosk import kiosk_products
@@ -78,3 +80,18 @@ def test_a_missing_amount_and_an_unknown_key_name_their_product() -> None:
     typo = _error('[[kiosk.products]]\nnaam = "Rijbewijs"\nbedrag = "1.00"\nprijs = "1.00"\n')
     assert typo.key == "kiosk.products[1].prijs"
     assert typo.line == 11
+
+
+def test_the_example_files_kiosk_products_work_when_uncommented() -> None:
+    # IT enables them by removing the '# ' in front; the example must then be a valid file.
+    example = Path(__file__).parents[2] / "installer" / "loket.example.toml"
+    head, rest = example.read_text(encoding="utf-8").split("# Kiosk: betalen aan de zuil", 1)
+    kiosk, tail = rest.split("# Klantcontactcentrum", 1)
+    enabled = "\n".join(
+        line[2:] if line.startswith(("# [[", "# naam", "# bedrag", "# omschr")) else line for line in kiosk.splitlines()
+    )
+    settings = parse_settings(f"{head}# Kiosk{enabled}\n# Klantcontactcentrum{tail}", mode="kiosk")
+    assert kiosk_products(settings.kiosk) == (
+        KioskProduct("Uittreksel BRP", 940),
+        KioskProduct("Verklaring omtrent het gedrag", 4135),
+    )
