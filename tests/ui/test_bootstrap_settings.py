@@ -131,3 +131,41 @@ def test_a_kiosk_without_products_has_no_betalen_tile(
     assert isinstance(kiosk, KioskWindow)
     assert kiosk.start_screen.product_buttons == []
     assert runtime.payments is None  # the terminal is not even opened
+
+
+def test_a_kiosk_whose_terminal_cannot_be_opened_shows_no_tile_and_calls_the_host(
+    tmp_path: Path, hall: str, qtbot: QtBot, qapp: QApplication, runtimes: list[bootstrap.Runtime]
+) -> None:
+    from app.config import KioskProductSetting, KioskSettings, PaymentTerminalSettings
+    from app.core.events import DeviceAlert, EventBus
+
+    nexo = PaymentTerminalSettings(
+        kind="nexo",
+        host="127.0.0.1",
+        port=8443,
+        poi_id="V400m-123456789",
+        key_identifier="Loket",
+        key_version=1,
+        passphrase_file=str(tmp_path / "bestaat-niet.txt"),
+        certificate_fingerprint="ab" * 32,
+    )
+    # The host PC hears device alerts through the database's change log; so does this test.
+    host_database = Database.open(hall)
+    host_bus = EventBus()
+    alerts: list[DeviceAlert] = []
+    host_bus.subscribe(DeviceAlert, alerts.append)
+    host_watcher = host_database.watcher(host_bus, interval=0.01)
+    host_watcher.start()
+    try:
+        assert host_watcher.ready.wait(10)
+        products = KioskSettings(products=(KioskProductSetting(naam="Uittreksel BRP", bedrag="9.40"),))
+        runtime = bootstrap.build_mode("kiosk", hall, "Stadhuis", data_dir=tmp_path, kiosk=products, terminal=nexo)
+        runtimes.append(runtime)
+        kiosk = runtime.windows[0]
+        assert isinstance(kiosk, KioskWindow)
+        assert kiosk.start_screen.product_buttons == []  # no tile that could only fail
+        qtbot.waitUntil(lambda: [a.device for a in alerts] == ["payment_terminal"], timeout=10_000)
+        assert alerts[0].code == "payment.passphrase_file"
+    finally:
+        host_watcher.stop()
+        host_database.dispose()
