@@ -182,10 +182,13 @@ class KasScreen(QFrame):
                 self.table.setItem(row, column, item)
         card = [line.amount_cents for line in self.lines if line.method is KasMethod.CARD]
         cash = [line.amount_cents for line in self.lines if line.method is KasMethod.CASH]
-        self.totals.setText(
-            f"Pin: {count_text(len(card))}, {euro(sum(card))}    Contant: {count_text(len(cash))}, "
-            f"{euro(sum(cash))}    Totaal: {euro(sum(card) + sum(cash))}".replace("€ ", "€\u00a0")
+        parts = (
+            f"Pin: {count_text(len(card))}, {euro(sum(card))}",
+            f"Contant: {count_text(len(cash))}, {euro(sum(cash))}",
+            f"Totaal: {euro(sum(card) + sum(cash))}",
         )
+        # Non-breaking spaces inside each part: a narrow desk wraps between the parts, never within.
+        self.totals.setText("    ".join(part.replace(" ", "\u00a0") for part in parts))
         self.totals.setAccessibleName(self.totals.text())
 
     def cell(self, row: int, column: int) -> str:

@@ -105,10 +105,10 @@ class KccWorkspace(QWidget):
         layout.addWidget(self.closed_bar)
         self._leave_closed: Callable[[bool], None] | None = None
         self.tabs = QTabWidget()
-        # Every tab stays in sight (a tab behind scroll arrows is a tab nobody finds): on a narrow
-        # window Qt shortens the titles instead; the tooltip keeps the full name and shortcut.
+        # A tab behind scroll arrows is a tab nobody finds; the style keeps all six within 1150 px.
+        # No eliding either: with style-sheet padding Qt shortens titles that do fit.
         self.tabs.tabBar().setUsesScrollButtons(False)
-        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideRight)
+        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
         layout.addWidget(self.tabs, 1)
         self.tabs.addTab(self.contact_panel, "")
         self.tabs.addTab(self.knowledge_panel, "")

@@ -24,7 +24,7 @@ from app.core.payment.texts import REASON_PARTIAL, partial_text, text_for
 from app.core.printing import ReceiptPrinter, euro
 from app.core.staff import Actor
 from app.ui.tasks import TaskRunner
-from app.ui.theme import LIGHT
+from app.ui.theme import LIGHT, scaled
 from app.ui.widgets import centred_label
 
 log = logging.getLogger(__name__)
@@ -43,13 +43,23 @@ QLabel#terminalDisplay {{
     font-size: 44px; font-weight: 600; background: {LIGHT.text}; color: #FFFFFF; padding: 22px;
     border-radius: 14px;
 }}
+QLabel#payInfo {{
+    font-size: 36px; font-weight: 600; background: #E6EEF7; color: {LIGHT.text};
+    border: none; border-left: 10px solid {LIGHT.primary}; padding: 18px 22px;
+}}
 QLabel#payOutcome {{ font-size: 40px; font-weight: 700; }}
 QPushButton#stopButton {{
     background: {LIGHT.surface}; color: {LIGHT.danger}; border: 4px solid {LIGHT.danger}; border-radius: 18px;
-    padding: 30px 60px; font-size: 48px; font-weight: 800; min-width: 460px;
+    padding: 30px 40px; font-size: 48px; font-weight: 800; min-width: 460px;
 }}
 QPushButton#stopButton:focus {{ border: 6px solid {LIGHT.accent}; }}
 """
+
+
+def screen_css(scale: float) -> str:
+    """Text follows the kiosk's text size; so does the Stoppen button's width, or it would stick
+    out past the margins of a small window (the demo's kiosk is 620 px wide)."""
+    return scaled(SCREEN_CSS, scale).replace("min-width: 460px", f"min-width: {round(460 * min(scale, 1.0))}px")
 
 
 @dataclass(frozen=True)
@@ -110,7 +120,7 @@ class PaymentScreen(QWidget):
         self._order_id: str | None = None
         self._state = PaymentState.IDLE
         self._help_asked = False
-        self.setStyleSheet(SCREEN_CSS)
+        self.setStyleSheet(screen_css(scale))
         layout = QVBoxLayout(self)
         margin = round(60 * scale)
         layout.setContentsMargins(margin, round(40 * scale), margin, round(40 * scale))
@@ -118,12 +128,13 @@ class PaymentScreen(QWidget):
         self.caption = centred_label("kioskSubtitle")
         self.amount = centred_label("payAmount")
         self.product = centred_label("ticketService")
-        self.instruction = centred_label("ticketHint")
+        # Information, not a button: a light note with a coloured edge, nothing filled to press.
+        self.instruction = centred_label("payInfo")
         self.terminal_text = centred_label("terminalDisplay")
         self.outcome = centred_label("payOutcome")
         self.warning = centred_label("printFailed")
         self.error_text = centred_label("printFailed")
-        self.receipt_note = centred_label("ticketHint")
+        self.receipt_note = centred_label("payInfo")
         self.receipt_failed = centred_label("printFailed")
         for widget in (self.caption, self.amount, self.product, self.instruction, self.terminal_text):
             layout.addWidget(widget)

@@ -181,3 +181,59 @@ def test_unknown_outcome_brings_a_staff_member_and_never_a_second_payment(
     qtbot.waitUntil(lambda: any(a.code == PAYMENT_HELP for a in alerts), timeout=5000)
     assert [a.device for a in alerts if a.code == PAYMENT_HELP] == ["payment_terminal"]
     assert len(terminal.requests) == 1
+
+
+def test_on_the_demos_small_kiosk_stoppen_stays_inside_the_margins(
+    qtbot: QtBot, database: Database, clock: FakeClock
+) -> None:
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    from app.core.payment.service import kiosk_actor
+    from app.ui.theme import kiosk_style
+
+    terminal = FakeTerminal("P400-KIOSK1")
+    terminal.open()
+    service = PaymentService(terminal, SqlPaymentJournal(database, clock), clock, status_retry_seconds=0)
+    runner = ThreadPoolTaskRunner(workers=2)
+    window = QWidget()  # the demo's kiosk: 620 px wide, text at 0.55
+    window.setStyleSheet(kiosk_style(scale=0.55))
+    screen = PaymentScreen(service, runner, kiosk_actor("locatie-1"), 0.55)
+    layout = QVBoxLayout(window)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(screen)
+    qtbot.addWidget(window)
+    window.resize(620, 1000)
+    window.show()
+    try:
+        screen.begin(KioskProduct("Paspoort", 1093))  # x,93: the terminal waits until stopped
+        assert terminal.wait_until_hanging()
+        qtbot.waitUntil(lambda: screen.terminal_text.text() == terminal.displayed[-1], timeout=5000)
+        stop = screen.stop_button.geometry().translated(screen.pos())
+        margin = round(60 * 0.55)
+        assert window.width() == 620  # nothing on the screen demands a wider window
+        assert stop.left() >= margin and stop.right() <= 620 - margin, stop
+        screen.stop_button.click()
+        qtbot.waitUntil(lambda: screen.state is PaymentState.ABORTED, timeout=5000)
+        assert runner.wait_for_done()
+    finally:
+        service.close()
+        terminal.close()
+
+
+def test_the_instruction_reads_as_a_note_not_a_button(
+    qtbot: QtBot, make_paying_kiosk: Callable[..., tuple[KioskWindow, FakeTerminal]]
+) -> None:
+    runner = ThreadPoolTaskRunner(workers=2)
+    kiosk, terminal = make_paying_kiosk(runner=runner)
+    screen = tap(kiosk, "Paspoort")
+    assert terminal.wait_until_hanging()
+    qtbot.waitUntil(lambda: screen.terminal_text.text() == terminal.displayed[-1], timeout=5000)
+    image = screen.instruction.grab().toImage()
+    # A light note with a dark edge on the left, unlike the filled dark bars of the buttons.
+    inside = image.pixelColor(image.width() - 4, image.height() // 2)
+    edge = image.pixelColor(3, image.height() // 2)
+    assert inside.lightness() > 200, inside.name()
+    assert edge.lightness() < 100, edge.name()
+    screen.stop_button.click()
+    qtbot.waitUntil(lambda: screen.state is PaymentState.ABORTED, timeout=5000)
+    assert runner.wait_for_done()
