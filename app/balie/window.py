@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from app.balie.desk_screen import DeskScreen
@@ -30,7 +31,7 @@ from app.core.queue.service import QueueService, QueueSnapshot
 from app.core.staff import Actor, Permission, PermissionDenied
 from app.ui.bridge import EventBridge
 from app.ui.tasks import TaskRunner
-from app.ui.widgets import OfflineBanner
+from app.ui.widgets import OfflineBanner, stop_timers
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,10 @@ class BalieWindow(QWidget):
         bridge.database_status_changed.connect(self._on_database_status)
         self.retranslate_ui()
         self._load_desks()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        stop_timers(self)
+        super().closeEvent(event)
 
     def retranslate_ui(self) -> None:
         desk = self.desk_screen

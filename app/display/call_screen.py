@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.core.clock import Clock
@@ -23,7 +24,7 @@ from app.ui.bridge import EventBridge
 from app.ui.sound import Chime
 from app.ui.tasks import TaskRunner
 from app.ui.theme import display_style
-from app.ui.widgets import OfflineBanner
+from app.ui.widgets import OfflineBanner, stop_timers
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,10 @@ class CallScreen(QWidget):
         bridge.ticket_called.connect(self.on_ticket_called)
         self.retranslate_ui()
         runner.run(lambda: queue.snapshot(location_id), self._show_first_picture, self._load_failed)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        stop_timers(self)
+        super().closeEvent(event)
 
     def _build(self, bridge: EventBridge) -> None:
         root = QVBoxLayout(self)

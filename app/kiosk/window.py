@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from app.core.errors import LoketError
@@ -24,7 +24,7 @@ from app.ui.bridge import EventBridge
 from app.ui.refresh import Refresher
 from app.ui.tasks import TaskRunner
 from app.ui.theme import kiosk_style
-from app.ui.widgets import OfflineBanner
+from app.ui.widgets import OfflineBanner, stop_timers
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +133,10 @@ class KioskWindow(QWidget):
         self.retranslate_ui()
         self.refresh()
         self.check_printer()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        stop_timers(self)
+        super().closeEvent(event)
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle("Loket – kiosk")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.core.errors import LoketError
@@ -62,3 +62,11 @@ def centred_label(object_name: str) -> QLabel:
     label.setWordWrap(True)
     label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
     return label
+
+
+def stop_timers(widget: QWidget) -> None:
+    """Stop every timer of a window that is being closed: a closed kiosk must not return to its
+    start screen 15 seconds later, nor a closed desk reload its lists, through workers that are
+    already gone."""
+    for timer in widget.findChildren(QTimer):
+        timer.stop()

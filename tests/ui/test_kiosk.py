@@ -165,3 +165,15 @@ def test_retranslate_keeps_the_texts(make_kiosk: Callable[[], KioskWindow], hall
     kiosk.retranslate_ui()
     assert kiosk.ticket_screen.wait.text() == before
     assert kiosk.start_screen.title.text() == "Waarvoor komt u?"
+
+
+def test_a_closed_kiosk_no_longer_returns_to_its_start_screen(
+    make_kiosk: Callable[[], KioskWindow], hall: SeedIds
+) -> None:
+    # Found by the whole suite: a kiosk closed on its ticket screen woke up 15 s later inside
+    # another test and reached for a worker pool that was already gone.
+    kiosk = make_kiosk()
+    kiosk.start_screen.button_for(hall.service_ids["REISDOC"]).click()
+    assert kiosk.return_timer.isActive()
+    kiosk.close()
+    assert not kiosk.return_timer.isActive()
