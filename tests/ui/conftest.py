@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from app.balie.window import BalieWindow
+from app.balie.workspace import KccServices
 from app.core.clock import FakeClock
 from app.core.events import EventBus
 from app.core.queue.service import QueueService
@@ -27,6 +28,7 @@ from app.store.database import Database
 from app.store.seed import SeedIds, seed_demo
 from app.ui.bridge import EventBridge
 from app.ui.tasks import SyncTaskRunner
+from tests.ui.kcc_setup import MONDAY_BEFORE_KONINGSDAG, build_kcc, make_kcc_balie
 
 # Read when pytest-qt creates the QApplication, which happens after this import.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -217,3 +219,25 @@ def make_paying_balie(
 
     yield make
     payments.close()
+
+
+@pytest.fixture
+def kcc(database: Database, clock: FakeClock, hall: SeedIds) -> KccServices:
+    """The KCC services on the test database, on the Monday before Koningsdag 2027."""
+    clock.set(MONDAY_BEFORE_KONINGSDAG)
+    return build_kcc(database, clock)
+
+
+@pytest.fixture
+def make_kcc_desk(
+    keep: list[QWidget],
+    qtbot: QtBot,
+    queue: QueueService,
+    clock: FakeClock,
+    hall: SeedIds,
+    runner: SyncTaskRunner,
+    bridge: EventBridge,
+    kcc: KccServices,
+) -> Callable[..., BalieWindow]:
+    """The KCC desk (queue panel plus the contact, kennisbank, person and forwarded tabs)."""
+    return make_kcc_balie(keep, qtbot, queue, clock, hall, runner, bridge, kcc)

@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from app.balie.actions import Action
@@ -25,38 +23,16 @@ from app.core.queue.service import QueueService
 from app.store.audit_repository import SqlAuditLog
 from app.store.database import Database
 from app.store.seed import SeedIds
-from app.ui.bridge import EventBridge
-from app.ui.tasks import SyncTaskRunner
-from tests.ui.kcc_setup import ACCOUNTS, MONDAY_BEFORE_KONINGSDAG, brp_row, build_kcc, make_kcc_balie, parts
+from tests.ui.kcc_setup import ACCOUNTS, brp_row, parts
 
 PASPOORT_URI = "http://standaarden.overheid.nl/owms/terms/paspoort"
 #: in the RvIG test set with "PN:NX55HFF06:2017-06-29:2027-06-29" (passport valid to 29 June 2027)
 VANESSA = "999993781"
 
 
-@pytest.fixture
-def kcc(database: Database, clock: FakeClock, hall: SeedIds) -> KccServices:
-    clock.set(MONDAY_BEFORE_KONINGSDAG)
-    return build_kcc(database, clock)
-
-
-@pytest.fixture
-def make(
-    keep: list[QWidget],
-    qtbot: QtBot,
-    queue: QueueService,
-    clock: FakeClock,
-    hall: SeedIds,
-    runner: SyncTaskRunner,
-    bridge: EventBridge,
-    kcc: KccServices,
-) -> Callable[..., BalieWindow]:
-    return make_kcc_balie(keep, qtbot, queue, clock, hall, runner, bridge, kcc)
-
-
 def test_whole_desk_flow(
     qtbot: QtBot,
-    make: Callable[..., BalieWindow],
+    make_kcc_desk: Callable[..., BalieWindow],
     queue: QueueService,
     clock: FakeClock,
     hall: SeedIds,
@@ -64,7 +40,7 @@ def test_whole_desk_flow(
     database: Database,
 ) -> None:
     # Sign in with user name and password.
-    window = make("anna", sign_in=False)
+    window = make_kcc_desk("anna", sign_in=False)
     screen = window.sign_in_screen
     assert screen.staff_edit.text() == "anna"
     qtbot.keyClicks(screen.password_edit, ACCOUNTS["anna"][2])
@@ -194,7 +170,7 @@ def test_whole_desk_flow(
     assert not forwarded.answer_button.isVisible()  # a baliemedewerker does not record answers
 
     # A teamleider records the department's answer; it goes back on the contact.
-    lead = make("fatma", "Balie 2")
+    lead = make_kcc_desk("fatma", "Balie 2")
     _lead_desk, lead_work = parts(lead)
     lead_list = lead_work.forwarded_screen
     lead_work.show_tab(lead_list)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from app.balie.actions import Action
@@ -24,29 +24,7 @@ from app.store.audit_repository import SqlAuditLog
 from app.store.database import Database
 from app.store.seed import SeedIds
 from app.ui.accessibility import describe, unlabeled_focusable
-from app.ui.bridge import EventBridge
-from app.ui.tasks import SyncTaskRunner
-from tests.ui.kcc_setup import ACCOUNTS, MONDAY_BEFORE_KONINGSDAG, brp_row, build_kcc, make_kcc_balie, parts
-
-
-@pytest.fixture
-def kcc(database: Database, clock: FakeClock, hall: SeedIds) -> KccServices:
-    clock.set(MONDAY_BEFORE_KONINGSDAG)
-    return build_kcc(database, clock)
-
-
-@pytest.fixture
-def make(
-    keep: list[QWidget],
-    qtbot: QtBot,
-    queue: QueueService,
-    clock: FakeClock,
-    hall: SeedIds,
-    runner: SyncTaskRunner,
-    bridge: EventBridge,
-    kcc: KccServices,
-) -> Callable[..., BalieWindow]:
-    return make_kcc_balie(keep, qtbot, queue, clock, hall, runner, bridge, kcc)
+from tests.ui.kcc_setup import ACCOUNTS, brp_row, parts
 
 
 def serving(window: BalieWindow, queue: QueueService, hall: SeedIds) -> KccWorkspace:
@@ -61,8 +39,8 @@ def serving(window: BalieWindow, queue: QueueService, hall: SeedIds) -> KccWorks
 # --- sign-in ------------------------------------------------------------------------------
 
 
-def test_password_is_masked_and_a_wrong_one_is_refused_in_dutch(make: Callable[..., BalieWindow]) -> None:
-    window = make("anna", sign_in=False)
+def test_password_is_masked_and_a_wrong_one_is_refused_in_dutch(make_kcc_desk: Callable[..., BalieWindow]) -> None:
+    window = make_kcc_desk("anna", sign_in=False)
     screen = window.sign_in_screen
     assert screen.password_edit.echoMode() is QLineEdit.EchoMode.Password
     screen.password_edit.setText("niet-het-wachtwoord")
@@ -77,9 +55,9 @@ def test_password_is_masked_and_a_wrong_one_is_refused_in_dutch(make: Callable[.
 
 
 def test_five_wrong_passwords_lock_the_account_for_a_quarter(
-    make: Callable[..., BalieWindow], clock: FakeClock
+    make_kcc_desk: Callable[..., BalieWindow], clock: FakeClock
 ) -> None:
-    window = make("anna", sign_in=False)
+    window = make_kcc_desk("anna", sign_in=False)
     screen = window.sign_in_screen
     for _ in range(5):
         screen.password_edit.setText("fout-fout-fout")
@@ -95,8 +73,8 @@ def test_five_wrong_passwords_lock_the_account_for_a_quarter(
     assert window.desk_screen is not None
 
 
-def test_an_empty_password_is_asked_for_before_anything_is_checked(make: Callable[..., BalieWindow]) -> None:
-    window = make("anna", sign_in=False)
+def test_an_empty_password_is_asked_for_before_anything_is_checked(make_kcc_desk: Callable[..., BalieWindow]) -> None:
+    window = make_kcc_desk("anna", sign_in=False)
     window.sign_in_screen.sign_in_button.click()
     assert window.sign_in_screen.error_area.text() == "Vul uw wachtwoord in."
 
@@ -105,9 +83,9 @@ def test_an_empty_password_is_asked_for_before_anything_is_checked(make: Callabl
 
 
 def test_bsn_failing_the_elfproef_is_shown_inline_and_not_looked_up(
-    qtbot: QtBot, make: Callable[..., BalieWindow], database: Database, clock: FakeClock
+    qtbot: QtBot, make_kcc_desk: Callable[..., BalieWindow], database: Database, clock: FakeClock
 ) -> None:
-    person = parts(make())[1].person_panel
+    person = parts(make_kcc_desk())[1].person_panel
     qtbot.keyClicks(person.bsn_edit, "999993782")  # one digit off a test person's BSN
     assert person.bsn_error.text() == "Dit BSN klopt niet (de elfproef faalt)."
     person.reason_edit.setText("controle")
@@ -117,8 +95,8 @@ def test_bsn_failing_the_elfproef_is_shown_inline_and_not_looked_up(
     assert audit.entries_between(clock.now() - timedelta(days=1), clock.now() + timedelta(days=1)) == []
 
 
-def test_a_lookup_needs_a_reason(qtbot: QtBot, make: Callable[..., BalieWindow]) -> None:
-    person = parts(make())[1].person_panel
+def test_a_lookup_needs_a_reason(qtbot: QtBot, make_kcc_desk: Callable[..., BalieWindow]) -> None:
+    person = parts(make_kcc_desk())[1].person_panel
     qtbot.keyClicks(person.bsn_edit, "999993781")
     person.search_button.click()
     assert person.error_area.text() == "Vul de reden in: elke opvraging wordt vastgelegd."
@@ -126,9 +104,9 @@ def test_a_lookup_needs_a_reason(qtbot: QtBot, make: Callable[..., BalieWindow])
 
 
 def test_name_and_birth_date_find_everyone_and_mark_secrecy_and_death(
-    qtbot: QtBot, make: Callable[..., BalieWindow]
+    qtbot: QtBot, make_kcc_desk: Callable[..., BalieWindow]
 ) -> None:
-    work = parts(make())[1]
+    work = parts(make_kcc_desk())[1]
     person = work.person_panel
     work.show_tab(person)
     qtbot.keyClicks(person.name_edit, "Meijden")
@@ -150,8 +128,8 @@ def test_name_and_birth_date_find_everyone_and_mark_secrecy_and_death(
             assert flags == ["Geheimhouding: geen gegevens aan derden verstrekken."]
 
 
-def test_unknown_bsn_says_so(qtbot: QtBot, make: Callable[..., BalieWindow]) -> None:
-    person = parts(make())[1].person_panel
+def test_unknown_bsn_says_so(qtbot: QtBot, make_kcc_desk: Callable[..., BalieWindow]) -> None:
+    person = parts(make_kcc_desk())[1].person_panel
     qtbot.keyClicks(person.bsn_edit, "123456782")  # passes the 11-proef, not in the test set
     person.reason_edit.setText("controle")
     person.search_button.click()
@@ -162,9 +140,9 @@ def test_unknown_bsn_says_so(qtbot: QtBot, make: Callable[..., BalieWindow]) -> 
 
 
 def test_a_gastheer_cannot_look_up_persons_and_the_core_refuses_too(
-    qtbot: QtBot, make: Callable[..., BalieWindow], kcc: KccServices, database: Database, clock: FakeClock
+    qtbot: QtBot, make_kcc_desk: Callable[..., BalieWindow], kcc: KccServices, database: Database, clock: FakeClock
 ) -> None:
-    window = make("sanne")
+    window = make_kcc_desk("sanne")
     work = parts(window)[1]
     assert work.tabs.tabText(2) == "Persoon (geen toegang)"
     assert not work.person_panel.isEnabled()
@@ -189,13 +167,13 @@ def test_a_gastheer_cannot_look_up_persons_and_the_core_refuses_too(
 
 def test_finishing_saves_what_was_typed(
     qtbot: QtBot,
-    make: Callable[..., BalieWindow],
+    make_kcc_desk: Callable[..., BalieWindow],
     queue: QueueService,
     hall: SeedIds,
     kcc: KccServices,
     clock: FakeClock,
 ) -> None:
-    window = make()
+    window = make_kcc_desk()
     work = serving(window, queue, hall)
     desk = parts(window)[0]
     contact = work.contact_panel
@@ -212,9 +190,9 @@ def test_finishing_saves_what_was_typed(
 
 
 def test_a_contact_that_cannot_be_saved_stops_the_finish_and_keeps_the_text(
-    qtbot: QtBot, make: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
+    qtbot: QtBot, make_kcc_desk: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
 ) -> None:
-    window = make()
+    window = make_kcc_desk()
     work = serving(window, queue, hall)
     desk = parts(window)[0]
     contact = work.contact_panel
@@ -227,9 +205,9 @@ def test_a_contact_that_cannot_be_saved_stops_the_finish_and_keeps_the_text(
 
 
 def test_finishing_without_any_contact_asks_first(
-    make: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
+    make_kcc_desk: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
 ) -> None:
-    window = make()
+    window = make_kcc_desk()
     work = serving(window, queue, hall)
     desk = parts(window)[0]
     desk.buttons[Action.FINISH].click()
@@ -244,9 +222,9 @@ def test_finishing_without_any_contact_asks_first(
 
 
 def test_the_desk_fits_a_1280_by_800_screen(
-    make: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
+    make_kcc_desk: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
 ) -> None:
-    window = make("fatma")
+    window = make_kcc_desk("fatma")
     work = serving(window, queue, hall)
     for index in range(work.tabs.count()):
         work.tabs.setCurrentIndex(index)
@@ -255,9 +233,9 @@ def test_the_desk_fits_a_1280_by_800_screen(
 
 
 def test_the_finish_and_transfer_panels_fit_the_1280_by_800_desk_too(
-    make: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
+    make_kcc_desk: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
 ) -> None:
-    window = make("fatma")
+    window = make_kcc_desk("fatma")
     serving(window, queue, hall)
     desk = parts(window)[0]
     for action, panel in ((Action.FINISH, desk.finish_panel), (Action.TRANSFER, desk.transfer_panel)):
@@ -270,9 +248,9 @@ def test_the_finish_and_transfer_panels_fit_the_1280_by_800_desk_too(
 
 
 def test_every_kcc_control_has_an_accessible_name(
-    make: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
+    make_kcc_desk: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
 ) -> None:
-    window = make("fatma")
+    window = make_kcc_desk("fatma")
     work = serving(window, queue, hall)
     for index in range(work.tabs.count()):
         work.tabs.setCurrentIndex(index)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from app.balie.article_editor import ArticleEditor
@@ -17,42 +16,17 @@ from app.balie.editor_screen import EditorScreen
 from app.balie.knowledge_panel import KnowledgePanel
 from app.balie.window import BalieWindow
 from app.balie.workspace import KccServices
-from app.core.clock import FakeClock
-from app.core.queue.service import QueueService
 from app.core.staff import PermissionDenied
-from app.store.database import Database
-from app.store.seed import SeedIds
 from app.ui.accessibility import describe, unlabeled_focusable
-from app.ui.bridge import EventBridge
 from app.ui.tasks import SyncTaskRunner
-from tests.ui.kcc_setup import ACCOUNTS, MONDAY_BEFORE_KONINGSDAG, build_kcc, make_kcc_balie, parts
+from tests.ui.kcc_setup import ACCOUNTS, parts
 
 PASPOORT = "http://standaarden.overheid.nl/owms/terms/paspoort"
 NEW_SUMMARY = "U vraagt een paspoort aan op afspraak. Na 5 werkdagen haalt u het op."
 
 
-@pytest.fixture
-def kcc(database: Database, clock: FakeClock, hall: SeedIds) -> KccServices:
-    clock.set(MONDAY_BEFORE_KONINGSDAG)
-    return build_kcc(database, clock)
-
-
-@pytest.fixture
-def make(
-    keep: list[QWidget],
-    qtbot: QtBot,
-    queue: QueueService,
-    clock: FakeClock,
-    hall: SeedIds,
-    runner: SyncTaskRunner,
-    bridge: EventBridge,
-    kcc: KccServices,
-) -> Callable[..., BalieWindow]:
-    return make_kcc_balie(keep, qtbot, queue, clock, hall, runner, bridge, kcc)
-
-
-def redactie(make: Callable[..., BalieWindow]) -> EditorScreen:
-    window = make("pieter", sign_in=False)
+def redactie(make_kcc_desk: Callable[..., BalieWindow]) -> EditorScreen:
+    window = make_kcc_desk("pieter", sign_in=False)
     window.sign_in_screen.password_edit.setText(ACCOUNTS["pieter"][2])
     window.sign_in_screen.sign_in_button.click()
     assert window.editor_screen is not None, window.sign_in_screen.error_area.text()
@@ -69,9 +43,9 @@ def open_editor(panel: KnowledgePanel) -> ArticleEditor:
 
 
 def test_a_redacteur_edits_every_desk_field_and_the_desk_text_follows(
-    qtbot: QtBot, make: Callable[..., BalieWindow], kcc: KccServices
+    qtbot: QtBot, make_kcc_desk: Callable[..., BalieWindow], kcc: KccServices
 ) -> None:
-    panel = redactie(make).knowledge_panel
+    panel = redactie(make_kcc_desk).knowledge_panel
     editor = open_editor(panel)
     assert editor.title.text() == "Artikel bewerken: Paspoort aanvragen"
     editor.summary_edit.setPlainText(NEW_SUMMARY)
@@ -100,9 +74,9 @@ def test_a_redacteur_edits_every_desk_field_and_the_desk_text_follows(
 
 
 def test_a_refused_field_gets_the_core_message_right_under_it(
-    make: Callable[..., BalieWindow], kcc: KccServices
+    make_kcc_desk: Callable[..., BalieWindow], kcc: KccServices
 ) -> None:
-    panel = redactie(make).knowledge_panel
+    panel = redactie(make_kcc_desk).knowledge_panel
     editor = open_editor(panel)
     before = panel.product
     editor.keywords_edit.setText("paspoort, " + "x" * 101)
@@ -121,9 +95,9 @@ def test_a_refused_field_gets_the_core_message_right_under_it(
 
 
 def test_a_baliemedewerker_never_sees_the_edit_and_the_core_refuses_anyway(
-    qtbot: QtBot, make: Callable[..., BalieWindow], kcc: KccServices, runner: SyncTaskRunner
+    qtbot: QtBot, make_kcc_desk: Callable[..., BalieWindow], kcc: KccServices, runner: SyncTaskRunner
 ) -> None:
-    window = make("anna")
+    window = make_kcc_desk("anna")
     panel = parts(window)[1].knowledge_panel
     panel.search("paspoort")
     panel.hits.setCurrentRow(panel.hit_names().index("Paspoort aanvragen"))
@@ -144,8 +118,10 @@ def test_a_baliemedewerker_never_sees_the_edit_and_the_core_refuses_anyway(
     assert kcc.knowledge.get(window.actor, PASPOORT).samenvatting == product.samenvatting
 
 
-def test_the_editor_is_labelled_for_screen_readers_and_fits_the_desk_screen(make: Callable[..., BalieWindow]) -> None:
-    screen = redactie(make)
+def test_the_editor_is_labelled_for_screen_readers_and_fits_the_desk_screen(
+    make_kcc_desk: Callable[..., BalieWindow],
+) -> None:
+    screen = redactie(make_kcc_desk)
     missing = [describe(w) for w in unlabeled_focusable(screen)]
     assert missing == [], f"unlabelled on the kennisbank screen: {missing}"
     editor = open_editor(screen.knowledge_panel)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -19,33 +18,10 @@ from app.balie.workspace import KccServices
 from app.core.clock import FakeClock
 from app.core.kcc.contact import ContactResultaat
 from app.core.queue.service import QueueService
-from app.store.database import Database
 from app.store.seed import SeedIds
-from app.ui.bridge import EventBridge
-from app.ui.tasks import SyncTaskRunner
-from tests.ui.kcc_setup import ACCOUNTS, MONDAY_BEFORE_KONINGSDAG, build_kcc, make_kcc_balie, parts
+from tests.ui.kcc_setup import ACCOUNTS, parts
 
 PASPOORT_URI = "http://standaarden.overheid.nl/owms/terms/paspoort"
-
-
-@pytest.fixture
-def kcc(database: Database, clock: FakeClock, hall: SeedIds) -> KccServices:
-    clock.set(MONDAY_BEFORE_KONINGSDAG)
-    return build_kcc(database, clock)
-
-
-@pytest.fixture
-def make(
-    keep: list[QWidget],
-    qtbot: QtBot,
-    queue: QueueService,
-    clock: FakeClock,
-    hall: SeedIds,
-    runner: SyncTaskRunner,
-    bridge: EventBridge,
-    kcc: KccServices,
-) -> Callable[..., BalieWindow]:
-    return make_kcc_balie(keep, qtbot, queue, clock, hall, runner, bridge, kcc)
 
 
 class Keyboard:
@@ -79,13 +55,13 @@ class Keyboard:
 
 def test_informatievraag_with_the_keyboard_only(
     qtbot: QtBot,
-    make: Callable[..., BalieWindow],
+    make_kcc_desk: Callable[..., BalieWindow],
     queue: QueueService,
     hall: SeedIds,
     kcc: KccServices,
     clock: FakeClock,
 ) -> None:
-    window = make("anna", sign_in=False)
+    window = make_kcc_desk("anna", sign_in=False)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     keyboard = Keyboard(qtbot, window)

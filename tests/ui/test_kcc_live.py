@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.balie.closed_banner import CLOSED_TEXT
@@ -24,9 +24,7 @@ from app.core.kcc.contact import ContactResultaat
 from app.core.queue.service import QueueService
 from app.store.database import Database
 from app.store.seed import SeedIds
-from app.ui.bridge import EventBridge
-from app.ui.tasks import SyncTaskRunner
-from tests.ui.kcc_setup import ACCOUNTS, MONDAY_BEFORE_KONINGSDAG, build_kcc, make_kcc_balie, parts
+from tests.ui.kcc_setup import ACCOUNTS, MONDAY_BEFORE_KONINGSDAG, build_kcc, parts
 
 PASPOORT = "http://standaarden.overheid.nl/owms/terms/paspoort"
 
@@ -35,20 +33,6 @@ PASPOORT = "http://standaarden.overheid.nl/owms/terms/paspoort"
 def kcc(database: Database, clock: FakeClock, hall: SeedIds, bus: EventBus) -> KccServices:
     clock.set(MONDAY_BEFORE_KONINGSDAG)
     return replace(build_kcc(database, clock), events=bus)
-
-
-@pytest.fixture
-def make(
-    keep: list[QWidget],
-    qtbot: QtBot,
-    queue: QueueService,
-    clock: FakeClock,
-    hall: SeedIds,
-    runner: SyncTaskRunner,
-    bridge: EventBridge,
-    kcc: KccServices,
-) -> Callable[..., BalieWindow]:
-    return make_kcc_balie(keep, qtbot, queue, clock, hall, runner, bridge, kcc)
 
 
 def forward_a_phone_question(qtbot: QtBot, work: KccWorkspace) -> None:
@@ -67,15 +51,15 @@ def forward_a_phone_question(qtbot: QtBot, work: KccWorkspace) -> None:
 
 
 def test_an_answer_recorded_at_another_pc_shows_as_verwerkt_by_itself(
-    qtbot: QtBot, make: Callable[..., BalieWindow]
+    qtbot: QtBot, make_kcc_desk: Callable[..., BalieWindow]
 ) -> None:
-    anna_work = parts(make("anna", "Balie 1"))[1]
+    anna_work = parts(make_kcc_desk("anna", "Balie 1"))[1]
     forward_a_phone_question(qtbot, anna_work)
     mine = anna_work.forwarded_screen
     anna_work.show_tab(mine)
     assert mine.cell(0, 3).startswith("te verwerken")
 
-    lead_work = parts(make("fatma", "Balie 2"))[1]
+    lead_work = parts(make_kcc_desk("fatma", "Balie 2"))[1]
     lead_list = lead_work.forwarded_screen
     lead_work.show_tab(lead_list)
     lead_list.all_check.setChecked(True)
@@ -91,20 +75,20 @@ def test_an_answer_recorded_at_another_pc_shows_as_verwerkt_by_itself(
 
 
 def test_a_question_forwarded_at_another_pc_appears_in_the_team_list(
-    qtbot: QtBot, make: Callable[..., BalieWindow]
+    qtbot: QtBot, make_kcc_desk: Callable[..., BalieWindow]
 ) -> None:
-    lead_work = parts(make("fatma", "Balie 2"))[1]
+    lead_work = parts(make_kcc_desk("fatma", "Balie 2"))[1]
     lead_list = lead_work.forwarded_screen
     lead_list.all_check.setChecked(True)
     assert lead_list.rows == []
-    forward_a_phone_question(qtbot, parts(make("anna", "Balie 1"))[1])
+    forward_a_phone_question(qtbot, parts(make_kcc_desk("anna", "Balie 1"))[1])
     qtbot.waitUntil(lambda: lead_list.cell(0, 0) == "Bezwaar tegen de WOZ-beschikking", timeout=10_000)
 
 
 def test_overdue_marking_follows_the_turn_of_the_day(
-    qtbot: QtBot, make: Callable[..., BalieWindow], clock: FakeClock
+    qtbot: QtBot, make_kcc_desk: Callable[..., BalieWindow], clock: FakeClock
 ) -> None:
-    work = parts(make())[1]
+    work = parts(make_kcc_desk())[1]
     forward_a_phone_question(qtbot, work)
     forwarded = work.forwarded_screen
     work.show_tab(forwarded)
@@ -120,14 +104,14 @@ def test_overdue_marking_follows_the_turn_of_the_day(
 
 
 def test_an_article_edited_by_the_redacteur_shows_at_an_open_desk(
-    qtbot: QtBot, make: Callable[..., BalieWindow]
+    qtbot: QtBot, make_kcc_desk: Callable[..., BalieWindow]
 ) -> None:
-    anna_work = parts(make("anna", "Balie 1"))[1]
+    anna_work = parts(make_kcc_desk("anna", "Balie 1"))[1]
     reading = anna_work.knowledge_panel
     reading.open(PASPOORT)
     assert reading.product is not None and reading.product.uri == PASPOORT
 
-    editor_window = make("pieter", "Balie 2", sign_in=False)
+    editor_window = make_kcc_desk("pieter", "Balie 2", sign_in=False)
     editor_window.sign_in_screen.password_edit.setText(ACCOUNTS["pieter"][2])
     editor_window.sign_in_screen.sign_in_button.click()
     assert editor_window.editor_screen is not None
@@ -158,13 +142,13 @@ def on_the_phone(window: BalieWindow) -> KccWorkspace:
 
 def test_a_desk_closed_elsewhere_keeps_the_typed_contact_until_it_is_saved(
     qtbot: QtBot,
-    make: Callable[..., BalieWindow],
+    make_kcc_desk: Callable[..., BalieWindow],
     queue: QueueService,
     hall: SeedIds,
     kcc: KccServices,
     clock: FakeClock,
 ) -> None:
-    window = make()
+    window = make_kcc_desk()
     work = on_the_phone(window)
     desk = parts(window)[0]
     contact = work.contact_panel
@@ -204,9 +188,9 @@ def test_a_desk_closed_elsewhere_keeps_the_typed_contact_until_it_is_saved(
 
 
 def test_a_contact_that_cannot_be_saved_stays_until_the_clerk_drops_it(
-    qtbot: QtBot, make: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
+    qtbot: QtBot, make_kcc_desk: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
 ) -> None:
-    window = make()
+    window = make_kcc_desk()
     work = on_the_phone(window)
     contact = work.contact_panel
     qtbot.keyClicks(contact.vraag_edit, "Een vraag zonder onderwerp")
@@ -222,9 +206,9 @@ def test_a_contact_that_cannot_be_saved_stays_until_the_clerk_drops_it(
 
 
 def test_a_desk_closed_elsewhere_with_nothing_typed_goes_straight_to_sign_in(
-    qtbot: QtBot, make: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
+    qtbot: QtBot, make_kcc_desk: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
 ) -> None:
-    window = make()
+    window = make_kcc_desk()
     on_the_phone(window)
     queue.close_desk(hall.desk_ids["Balie 1"])
     qtbot.waitUntil(lambda: window.desk_screen is None, timeout=10_000)
@@ -232,9 +216,9 @@ def test_a_desk_closed_elsewhere_with_nothing_typed_goes_straight_to_sign_in(
 
 
 def test_after_signing_out_and_in_again_the_new_list_still_updates_by_itself(
-    qtbot: QtBot, make: Callable[..., BalieWindow]
+    qtbot: QtBot, make_kcc_desk: Callable[..., BalieWindow]
 ) -> None:
-    lead = make("fatma", "Balie 2")
+    lead = make_kcc_desk("fatma", "Balie 2")
     parts(lead)[0].sign_out()
     assert lead.desk_screen is None
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)  # the old screen is gone
@@ -242,5 +226,5 @@ def test_after_signing_out_and_in_again_the_new_list_still_updates_by_itself(
     lead.sign_in_screen.sign_in_button.click()
     lead_list = parts(lead)[1].forwarded_screen
     lead_list.all_check.setChecked(True)
-    forward_a_phone_question(qtbot, parts(make("anna", "Balie 1"))[1])
+    forward_a_phone_question(qtbot, parts(make_kcc_desk("anna", "Balie 1"))[1])
     qtbot.waitUntil(lambda: lead_list.cell(0, 0) == "Bezwaar tegen de WOZ-beschikking", timeout=10_000)

@@ -26,29 +26,9 @@ from app.store.seed import SeedIds
 from app.store.staff_repository import SqlStaffDirectory
 from app.ui.bridge import EventBridge
 from app.ui.tasks import SyncTaskRunner, ThreadPoolTaskRunner
-from tests.ui.kcc_setup import ACCOUNTS, MONDAY_BEFORE_KONINGSDAG, build_kcc, make_kcc_balie, parts
+from tests.ui.kcc_setup import ACCOUNTS, parts
 
 VERHUIZING_URI = "http://standaarden.overheid.nl/owms/terms/verhuismelding"
-
-
-@pytest.fixture
-def kcc(database: Database, clock: FakeClock, hall: SeedIds) -> KccServices:
-    clock.set(MONDAY_BEFORE_KONINGSDAG)
-    return build_kcc(database, clock)
-
-
-@pytest.fixture
-def make(
-    keep: list[QWidget],
-    qtbot: QtBot,
-    queue: QueueService,
-    clock: FakeClock,
-    hall: SeedIds,
-    runner: SyncTaskRunner,
-    bridge: EventBridge,
-    kcc: KccServices,
-) -> Callable[..., BalieWindow]:
-    return make_kcc_balie(keep, qtbot, queue, clock, hall, runner, bridge, kcc)
 
 
 @pytest.fixture
@@ -60,9 +40,9 @@ def threads(qapp: object) -> Iterator[ThreadPoolTaskRunner]:
 
 
 def test_a_redacteur_gets_the_kennisbank_but_no_desk(
-    make: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
+    make_kcc_desk: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
 ) -> None:
-    window = make("pieter", sign_in=False)
+    window = make_kcc_desk("pieter", sign_in=False)
     window.sign_in_screen.password_edit.setText(ACCOUNTS["pieter"][2])
     window.sign_in_screen.sign_in_button.click()
     assert window.desk_screen is None
@@ -75,11 +55,11 @@ def test_a_redacteur_gets_the_kennisbank_but_no_desk(
     assert window.editor_screen is None and window.stack.currentWidget() is window.sign_in_screen
 
 
-def test_a_beheerder_gets_no_desk(make: Callable[..., BalieWindow], database: Database) -> None:
+def test_a_beheerder_gets_no_desk(make_kcc_desk: Callable[..., BalieWindow], database: Database) -> None:
     directory = SqlStaffDirectory(database.writer, database.reader)
     hashed = hash_password("kees-wachtwoord-123", ScryptParams(n=2**10, r=8, p=1))
     directory.add(StaffAccount(None, "kees", "Kees Visser", frozenset({Role.BEHEERDER}), hashed))
-    window = make("kees", sign_in=False)
+    window = make_kcc_desk("kees", sign_in=False)
     window.sign_in_screen.password_edit.setText("kees-wachtwoord-123")
     window.sign_in_screen.sign_in_button.click()
     assert window.desk_screen is None and window.editor_screen is None
@@ -87,9 +67,9 @@ def test_a_beheerder_gets_no_desk(make: Callable[..., BalieWindow], database: Da
 
 
 def test_subject_suggestions_follow_typing_and_arrow_keys_choose(
-    qtbot: QtBot, make: Callable[..., BalieWindow]
+    qtbot: QtBot, make_kcc_desk: Callable[..., BalieWindow]
 ) -> None:
-    work = parts(make())[1]
+    work = parts(make_kcc_desk())[1]
     contact = work.contact_panel
     contact.new_question()  # no visitor: a phone call
     subject = contact.subject
@@ -112,9 +92,9 @@ def test_subject_suggestions_follow_typing_and_arrow_keys_choose(
 
 
 def test_a_phone_call_without_a_visitor_is_registered_too(
-    qtbot: QtBot, make: Callable[..., BalieWindow], kcc: KccServices, clock: FakeClock
+    qtbot: QtBot, make_kcc_desk: Callable[..., BalieWindow], kcc: KccServices, clock: FakeClock
 ) -> None:
-    contact = parts(make())[1].contact_panel
+    contact = parts(make_kcc_desk())[1].contact_panel
     assert contact.draft is None and contact.new_button.isEnabled()
     contact.kanaal_combo.setCurrentIndex(contact.kanaal_combo.findData("telefoon"))
     contact.new_button.click()
@@ -146,9 +126,9 @@ def test_knowledge_search_runs_on_the_worker_thread_and_keeps_only_the_newest_an
 
 
 def test_a_question_is_forwarded_once(
-    make: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds, kcc: KccServices
+    make_kcc_desk: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds, kcc: KccServices
 ) -> None:
-    window = make()
+    window = make_kcc_desk()
     desk, work = parts(window)
     queue.issue_ticket(hall.service_ids["REISDOC"])
     desk.refresh()
@@ -171,9 +151,9 @@ def test_a_question_is_forwarded_once(
 
 
 def test_the_forward_dialog_shows_why_it_cannot_forward_yet(
-    make: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
+    make_kcc_desk: Callable[..., BalieWindow], queue: QueueService, hall: SeedIds
 ) -> None:
-    window = make()
+    window = make_kcc_desk()
     desk, work = parts(window)
     queue.issue_ticket(hall.service_ids["REISDOC"])
     desk.refresh()
@@ -227,9 +207,9 @@ def test_extra_tabs_are_built_per_clerk_and_get_the_next_number(
 
 
 def test_an_article_or_person_without_an_open_contact_says_what_to_do(
-    qtbot: QtBot, make: Callable[..., BalieWindow]
+    qtbot: QtBot, make_kcc_desk: Callable[..., BalieWindow]
 ) -> None:
-    work = parts(make())[1]
+    work = parts(make_kcc_desk())[1]
     knowledge = work.knowledge_panel
     knowledge.search("paspoort")
     knowledge.hits.setCurrentRow(0)
@@ -306,9 +286,9 @@ def test_a_late_snapshot_does_not_reopen_a_finished_visit(
 
 
 def test_signing_out_saves_what_was_typed_or_stays(
-    qtbot: QtBot, make: Callable[..., BalieWindow], kcc: KccServices, clock: FakeClock
+    qtbot: QtBot, make_kcc_desk: Callable[..., BalieWindow], kcc: KccServices, clock: FakeClock
 ) -> None:
-    window = make()
+    window = make_kcc_desk()
     desk, work = parts(window)
     contact = work.contact_panel
     contact.new_button.click()  # a phone call
