@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.core.errors import ConfigError
+from app.core.payment.service import MAX_AMOUNT_CENTS
+from app.core.printing import cents_from_euro_text
 
 #: builds the error for a message and a key path, with its line
 ErrorAt = Callable[[str, tuple[str, ...]], ConfigError]
 
 MAX_PRODUCT_NAME = 60  # one line on the kiosk's tile and on the receipt
-MAX_AMOUNT_CENTS = 1_000_000  # € 10.000, the payment service's own typo guard
-_AMOUNT = re.compile(r"(\d{1,5})(?:[.,](\d{2}))?")
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,10 @@ class KioskProductSetting:
     @property
     def amount_cents(self) -> int:
         """The amount in cents; only valid after check_kiosk accepted the file."""
-        match = _AMOUNT.fullmatch(self.bedrag.strip())
-        if match is None:
+        cents = cents_from_euro_text(self.bedrag)
+        if cents is None:
             raise ValueError("bedrag not checked")
-        return int(match.group(1)) * 100 + int(match.group(2) or 0)
+        return cents
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,7 @@ def check_kiosk(kiosk: KioskSettings, error_at: ErrorAt) -> None:
         if naam.casefold() in seen:
             raise error_at(f"product {number} ({naam}) staat er twee keer in", (*key, "naam"))
         seen.add(naam.casefold())
-        match = _AMOUNT.fullmatch(product.bedrag.strip())
-        if match is None:
+        if cents_from_euro_text(product.bedrag) is None:
             raise error_at(
                 f'het bedrag van product {number} moet in euro\'s met twee cijfers achter de punt, zoals "9.40", '
                 f'niet "{product.bedrag[:20]}"',

@@ -4,7 +4,6 @@ the same for desk and kiosk; `card_receipt` stays importable from here."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -13,6 +12,7 @@ from app.core.payment.order import PaymentOrder
 from app.core.payment.receipt import card_receipt
 from app.core.payment.service import AmountInvalid
 from app.core.payment.state import OPEN_STATES, PaymentState
+from app.core.printing import cents_from_euro_text
 from app.core.staff import Actor
 
 __all__ = [
@@ -43,7 +43,6 @@ CashRecorder = Callable[[Actor, int, str], object]
 #: PaymentService.entries is used by default; this keyword stays for older callers
 EntriesReader = Callable[[str], Sequence[JournalEntry]]
 
-_AMOUNT = re.compile(r"(?:€\s*)?(\d{1,5})(?:[.,](\d{2}))?")
 
 PANEL_CSS = """
 QLabel#paymentState { font-size: 24px; font-weight: 700; }
@@ -75,9 +74,8 @@ BUTTON_TEXTS = (
 
 def parse_amount(text: str, *, allow_zero: bool = False) -> int:
     """'12,50', '12.50', '€ 12' → cents. Anything else is an AmountInvalid with a Dutch message."""
-    match = _AMOUNT.fullmatch(text.strip())
-    cents = int(match.group(1)) * 100 + int(match.group(2) or 0) if match else -1
-    if cents < 0 or (cents == 0 and not allow_zero):
+    cents = cents_from_euro_text(text.strip().removeprefix("€"))
+    if cents is None or (cents == 0 and not allow_zero):
         raise AmountInvalid("Vul een bedrag in euro in, bijvoorbeeld 77,87.")
     return cents
 

@@ -8,6 +8,7 @@ No BSN or name ever goes into these objects.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -170,6 +171,16 @@ class Receipt:
             vat = round(gross * line.vat_percent / (100 + line.vat_percent))
             totals[line.vat_percent] = (gross, vat)
         return totals
+
+
+_EURO_TEXT = re.compile(r"(\d{1,5})(?:[.,](\d{2}))?")
+
+
+def cents_from_euro_text(text: str) -> int | None:
+    """'12,50', '12.50' or '12' (euros, as a person or a config file writes them) → 1250 cents;
+    None when the text is not such an amount."""
+    match = _EURO_TEXT.fullmatch(text.strip())
+    return int(match.group(1)) * 100 + int(match.group(2) or 0) if match else None
 
 
 def euro(cents: int) -> str:
