@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.balie.dutch import time_text
 from app.balie.payment_parts import parse_amount
 from app.core.errors import LoketError
 from app.core.payment.kas import CashAmountInvalid, DayClosing, KasLine, KasMethod, KasService
@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 
 COLUMNS = ("Tijd", "Soort", "Waarvoor", "Bedrag", "Medewerker")
 METHOD_TEXT = {KasMethod.CARD: "Pin", KasMethod.CASH: "Contant"}
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 KAS_CSS = """
 QLabel#kasTotal { font-size: 22px; font-weight: 700; }
 QLabel#closingVerdict { font-size: 24px; font-weight: 700; padding: 10px 14px; border-radius: 6px; }
@@ -169,7 +168,7 @@ class KasScreen(QFrame):
                 else f"{name(line.staff)} (vastgelegd door {name(line.decided_by)})"
             )
             values = (
-                line.at.astimezone(AMSTERDAM).strftime("%H:%M"),
+                time_text(line.at),
                 METHOD_TEXT[line.method],
                 line.description,
                 euro(line.amount_cents),
