@@ -23,7 +23,6 @@ from app.balie.payment_parts import (
     UNDECIDED,
     WORKING,
     CashRecorder,
-    EntriesReader,
     PaymentFinished,
     amount_text,
     may_retry,
@@ -65,7 +64,6 @@ class PaymentPanel(QFrame):
         location: str = "",
         point: str = "",
         record_cash: CashRecorder | None = None,
-        journal_entries: EntriesReader | None = None,
     ) -> None:
         super().__init__(parent)
         self._service = service
@@ -75,7 +73,6 @@ class PaymentPanel(QFrame):
         self._location = location
         self._point = point
         self._record_cash = record_cash
-        self._entries = journal_entries or service.entries
         self._can_print = receipt_printer is not None
         self._partial: str | None = None  # desk text of an approval for another amount
         self._order: PaymentOrder | None = None
@@ -237,7 +234,7 @@ class PaymentPanel(QFrame):
         order = self._order
         if self._printer is None or order is None or not order.is_paid:
             return
-        printer, entries, order_id = self._printer, self._entries, order.order_id
+        printer, entries, order_id = self._printer, self._service.entries, order.order_id
         self._printing = True
         self.print_button.setEnabled(False)
 

@@ -4,10 +4,9 @@ the same for desk and kiosk; `card_receipt` stays importable from here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.core.payment.journal import JournalEntry
 from app.core.payment.order import PaymentOrder
 from app.core.payment.receipt import card_receipt
 from app.core.payment.service import AmountInvalid
@@ -23,7 +22,6 @@ __all__ = [
     "UNDECIDED",
     "WORKING",
     "CashRecorder",
-    "EntriesReader",
     "PaymentFinished",
     "amount_text",
     "card_receipt",
@@ -41,7 +39,6 @@ RESOLVE_HINT = "Alleen een teamleider kan vastleggen of er betaald is. Vraag de 
 #: KasService.record_cash: takes cash and puts it in the desk's kas
 CashRecorder = Callable[[Actor, int, str], object]
 #: PaymentService.entries is used by default; this keyword stays for older callers
-EntriesReader = Callable[[str], Sequence[JournalEntry]]
 
 
 PANEL_CSS = """
